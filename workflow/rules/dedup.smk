@@ -1,0 +1,25 @@
+rule dedup_groups:
+    input:
+        records="results/ingest/records.tsv",
+        overrides=dedup_overrides(),
+    output:
+        groups="results/dedup/groups.tsv",
+        unique="results/dedup/unique.tsv",
+        review="results/dedup/review.tsv",
+        merges="results/dedup/log.tsv",
+    params:
+        search_order=SEARCH_IDS,
+        title_same=lookup(dpath="dedup/title_same", within=config),
+        title_review=lookup(dpath="dedup/title_review", within=config),
+        year_tolerance=lookup(dpath="dedup/year_tolerance", within=config),
+    log:
+        "results/logs/dedup/dedup_groups.log",
+    benchmark:
+        "results/benchmarks/dedup_groups.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+    conda:
+        "../../envs/reviewflow.yaml"
+    script:
+        "../../scripts/dedup_groups.py"

@@ -1,0 +1,15 @@
+rule extract_checks:
+    input:
+        studies=lookup(dpath="extraction/studies", within=config),
+        outcomes=lookup(dpath="extraction/outcomes", within=config),
+        included=included_reports(),
+    output:
+        checks="results/extraction/checks.tsv",
+    params:
+        analyses=lookup(dpath="analyses", within=config),
+    log:
+        "results/logs/extract/extract_checks.log",
+    conda:
+        "../../envs/reviewflow.yaml"
+    script:
+        "../../scripts/extract_checks.py"

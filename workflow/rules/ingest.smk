@@ -1,0 +1,32 @@
+rule ingest_export:
+    input:
+        exports=export_files,
+    output:
+        records="results/ingest/exports/{search}/{source}.tsv",
+    params:
+        formats=export_formats,
+    log:
+        "results/logs/ingest/ingest_export.{search}.{source}.log",
+    benchmark:
+        "results/benchmarks/ingest_export.{search}.{source}.tsv"
+    conda:
+        "../../envs/reviewflow.yaml"
+    resources:
+        mem_mb=2000,
+    script:
+        "../../scripts/ingest_export.py"
+
+
+rule ingest_records:
+    input:
+        tables=ingested_tables(),
+    output:
+        records="results/ingest/records.tsv",
+    params:
+        search_order=SEARCH_IDS,
+    log:
+        "results/logs/ingest/ingest_records.log",
+    conda:
+        "../../envs/reviewflow.yaml"
+    script:
+        "../../scripts/ingest_records.py"
