@@ -132,6 +132,7 @@ STAGE_LOG = Table(
     _cols(
         "record_id",
         "search_id",
+        "route",
         "sources",
         "title",
         "year",
