@@ -49,7 +49,7 @@ def _message(error: jsonschema.ValidationError) -> str:
     return f"{CONFIG_FILE}: {where}: {error.message}"
 
 
-def _input_paths(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+def input_paths(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for s, search in enumerate(config.get("searches", [])):
         for e, export in enumerate(search.get("exports", [])):
             yield f"searches[{s}].exports[{e}].path", export["path"]
@@ -98,7 +98,7 @@ def check_config(config: Mapping[str, Any], schema: Mapping[str, Any], workdir: 
                 f"{CONFIG_FILE}: other_sources[{o}].search: {other['search']!r} "
                 f"is not a search id ({', '.join(sorted(search_ids))})"
             )
-    for key, path in _input_paths(config):
+    for key, path in input_paths(config):
         if not (workdir / path).is_file():
             problems.append(
                 f"{CONFIG_FILE}: {key}: file '{path}' not found (paths are relative to {workdir})"

@@ -196,3 +196,24 @@ def read_input_csv(path: str | Path, table: Table) -> pd.DataFrame:
             frame[column.name] = parsed.astype(float)
     frame.attrs["path"] = str(path)
     return frame
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The raw bytes of a file (images to embed, inputs to checksum)."""
+    return Path(path).read_bytes()
+
+
+def read_result(path: str | Path) -> pd.DataFrame:
+    """Read any TSV the workflow wrote, for display: numeric columns become numbers.
+
+    Unlike ``read_table`` this needs no declared table, so a report can show tables of
+    every stage without depending on their exact columns.
+    """
+    frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_values=[])
+    for name in frame.columns:
+        filled = frame[name][frame[name] != ""]
+        numbers = pd.to_numeric(filled, errors="coerce")
+        if len(filled) and numbers.notna().all():
+            frame[name] = pd.to_numeric(frame[name].replace("", None))
+    frame.attrs["path"] = str(path)
+    return frame

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
-from reviewflow.configuration import check_config, load_schema
+from reviewflow.configuration import check_config, input_paths, load_schema
 
 SCHEMA = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 
@@ -108,3 +108,37 @@ def final_outputs():
         outputs.append("results/cohort/tests.tsv")
     outputs.append("results/report.html")
     return outputs
+
+
+def report_inputs(wildcards):
+    """Result files the report reads, by role (see reviewflow.report.load_report_data)."""
+    paths = {}
+    if "searches" in config:
+        paths["records"] = "results/ingest/records.tsv"
+        paths["groups"] = "results/dedup/groups.tsv"
+        paths["dedup_review"] = "results/dedup/review.tsv"
+    if "screening" in config:
+        for stage in ("title_abstract", "full_text", "included", "pending", "agreement"):
+            paths[stage] = f"results/screening/{stage}.tsv"
+        paths["counts"] = "results/prisma/counts.tsv"
+        paths["prisma"] = "results/prisma/prisma.png"
+    if "extraction" in config:
+        paths["checks"] = "results/extraction/checks.tsv"
+    if config.get("analyses"):
+        paths["summary"] = "results/pooling/summary.tsv"
+        ids = analysis_ids()
+        paths["effects"] = expand("results/pooling/{analysis}.tsv", analysis=ids)
+        paths["sensitivity"] = expand(
+            "results/pooling/{analysis}.sensitivity.tsv", analysis=ids
+        )
+        paths["forest"] = expand("results/pooling/{analysis}.forest.png", analysis=ids)
+    if "cohort" in config:
+        for table in ("response", "tests", "survival", "adverse_events"):
+            paths[f"cohort_{table}"] = f"results/cohort/{table}.tsv"
+        paths["cohort_figures"] = ["results/cohort/km_pfs.png", "results/cohort/response.png"]
+    return paths
+
+
+def report_input_files():
+    """(config key, path) of every file a person provided, for checksums."""
+    return [list(pair) for pair in input_paths(config)]

@@ -1,8 +1,13 @@
 rule report:
     input:
-        outputs=[path for path in final_outputs() if path != "results/report.html"],
+        unpack(report_inputs),
     output:
         report="results/report.html",
+    params:
+        title=lookup(dpath="review/title", within=config),
+        analysis_ids=analysis_ids(),
+        input_files=report_input_files(),
+        config=config,
     log:
         "results/logs/report/report.log",
     conda:
