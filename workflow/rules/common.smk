@@ -1,12 +1,17 @@
+import sys
 from pathlib import Path
 
 from snakemake.utils import validate
 
 from reviewflow.configuration import check_config, input_paths, load_schema
+from reviewflow.errors import ConfigError
 
 SCHEMA = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 
-check_config(config, load_schema(SCHEMA), Path.cwd())
+try:
+    check_config(config, load_schema(SCHEMA), Path.cwd())
+except ConfigError as error:
+    sys.exit(f"reviewflow: the config has errors:\n{error}")
 validate(config, str(SCHEMA))
 
 SEARCH_IDS = [search["id"] for search in config.get("searches", [])]
