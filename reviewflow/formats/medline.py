@@ -1,0 +1,128 @@
+"""PubMed MEDLINE text exports (``.nbib``, "PubMed" format), read with ``Bio.Medline``.
+
+Notes
+-----
+Records are separated by blank lines and start with ``PMID-``. A file cut short is
+recognised when its last record lacks the ``SO`` (source) field that PubMed writes
+last in every record, while the records before it have one.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from Bio import Medline
+
+from reviewflow.errors import ExportFormatError
+from reviewflow.normalise import RawRecord, as_list
+
+_START = re.compile(r"^PMID- ", re.MULTILINE)
+_BAD_LINE = re.compile(r"^(?!      |[A-Z][A-Z0-9 ]{3}- |\s*$).+", re.MULTILINE)
+_DOI_SUFFIX = " [doi]"
+
+
+def _start_lines(text: str, path: str) -> list[int]:
+    lines: list[int] = []
+    position = 0
+    line = 1
+    for match in _START.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    if not lines:
+        raise ExportFormatError(
+            path,
+            None,
+            "holds no MEDLINE records (no 'PMID- ' line)",
+            "export from PubMed with 'Save' > Format: PubMed, or check the file",
+        )
+    first = text[: text.find("PMID- ")]
+    if first.strip():
+        raise ExportFormatError(
+            path,
+            1,
+            "has text before the first MEDLINE record ('PMID- ' line)",
+            "remove the lines above the first 'PMID- ' line",
+            unit="line",
+        )
+    return lines
+
+
+def _doi(record: dict) -> list[str]:
+    ids = as_list(record.get("AID")) + as_list(record.get("LID"))
+    dois = [value[: -len(_DOI_SUFFIX)] for value in ids if value.endswith(_DOI_SUFFIX)]
+    return dois or [value for value in ids if value.startswith("10.")]
+
+
+def _authors(record: dict) -> list[str]:
+    short = as_list(record.get("AU"))
+    full = as_list(record.get("FAU"))
+    names = short if len(short) >= len(full) else full
+    return names + as_list(record.get("CN"))
+
+
+def _raw_record(record: dict, line: int) -> RawRecord:
+    title = record.get("TI") or record.get("BTI") or record.get("TT") or ""
+    if isinstance(title, list):
+        title = " ".join(title)
+    is_book = "BTI" in record
+    return {
+        "title": title,
+        "abstract": record.get("AB", ""),
+        "authors": _authors(record),
+        "year": [record.get("DP", ""), record.get("DEP", ""), record.get("EDAT", "")],
+        "journal": record.get("JT") or (" ".join(as_list(record.get("BTI"))) if is_book else ""),
+        "journal_abbrev": record.get("TA", ""),
+        "volume": record.get("VI", ""),
+        "issue": record.get("IP", ""),
+        "pages": record.get("PG", ""),
+        "doi": _doi(record) or [record.get("SO", "")],
+        "pmid": record.get("PMID", ""),
+        "accession": record.get("PMID", "").strip(),
+        "issn": as_list(record.get("IS")),
+        "language": as_list(record.get("LA")),
+        "publication_type": as_list(record.get("PT")),
+        "keywords": as_list(record.get("MH")) + as_list(record.get("OT")),
+        "url": "",
+        "line": line,  # type: ignore[dict-item]
+    }
+
+
+def parse_medline(text: str, path: str) -> list[RawRecord]:
+    """Records of a MEDLINE/nbib export, in file order.
+
+    Raises
+    ------
+    ExportFormatError
+        No ``PMID-`` line, text that is neither a tag line nor a continuation,
+        a record without a PMID, or a last record cut short.
+    """
+    starts = _start_lines(text, path)
+    bad = _BAD_LINE.search(text)
+    if bad is not None:
+        raise ExportFormatError(
+            path,
+            text.count("\n", 0, bad.start()) + 1,
+            f"line is neither a MEDLINE tag ('XXXX- ') nor a continuation: {bad.group()[:40]!r}",
+            "the file is damaged or not a MEDLINE export; export it again",
+            unit="line",
+        )
+    parsed = list(Medline.parse(io.StringIO(text)))
+    if len(parsed) != len(starts):
+        raise ExportFormatError(
+            path,
+            None,
+            f"has {len(starts)} 'PMID- ' lines but {len(parsed)} records separated by blank lines",
+            "each record must start with 'PMID- ' after a blank line; export it again",
+        )
+    if len(parsed) > 1 and "SO" not in parsed[-1] and all("SO" in r for r in parsed[:-1]):
+        raise ExportFormatError(
+            path,
+            starts[-1],
+            f"record {len(parsed)} is truncated: it lacks the 'SO' field that ends "
+            "every PubMed record",
+            "the export was cut short; export it again",
+            unit="line",
+        )
+    return [_raw_record(record, line) for record, line in zip(parsed, starts, strict=True)]
