@@ -69,7 +69,7 @@ VENDOR_MAPS: dict[str, dict[str, tuple[str, ...]]] = {
         "journal_abbrev": ("JA", "J2"),
     },
     "ebsco": {"doi": ("DO", "L3", "UR"), "journal_abbrev": ("JA",)},
-    "cochrane": {"journal": ("SO", "JO", "T2", "JF"), "pmid": ("PM",)},
+    "cochrane": {"journal": ("SO", "JO", "T2", "JF"), "pmid": ("PM",), "doi": ("DO",)},
     "endnote": {"journal": ("T2", "JF", "JO"), "journal_abbrev": ("J2", "JA")},
 }
 """Per vendor, the fields whose tags differ from ``BASE_MAP``."""
@@ -108,6 +108,8 @@ _EMBASE_URL_ID = re.compile(r"[?&]id=(L\d{6,})")
 _SCOPUS_EID = re.compile(r"eid=(2-s2\.0-\d+)")
 _CENTRAL_ID = re.compile(r"^CN-\d+$")
 _ACCESSION_NOTE = re.compile(r"Accession Number:\s*([\w-]+?)\.?(?:;|\s|$)")
+_DOI_LINK = re.compile(r"doi\.org/|[?&](?:doi|id)=(?:doi:)?10\.", re.IGNORECASE)
+_URL_TAGS = frozenset({"UR", "L2", "LK"})
 _PMID_NOTE = re.compile(r"PMID:?\s*(\d{1,9})")
 
 
@@ -180,7 +182,12 @@ def _record_from_tags(tags: Tags, vendor: str, line: int) -> RawRecord:
     joined = ("title", "abstract", "journal", "journal_abbrev", "volume", "issue", "year")
     for name in joined:
         record[name] = " ".join(as_list(record.get(name)))
-    record["doi"] = _every(tags, fields["doi"])
+    record["doi"] = [
+        value
+        for name in fields["doi"]
+        for value in tags.get(name, ())
+        if value and (name not in _URL_TAGS or _DOI_LINK.search(value))
+    ]
     record["issn"] = _every(tags, ("SN",))
     start = _first(tags, ("SP", "PG"))
     end = _first(tags, ("EP",))
@@ -192,8 +199,8 @@ def _record_from_tags(tags: Tags, vendor: str, line: int) -> RawRecord:
     record["accession"] = accession
     record["pmid"] = pmid
     if not record["publication_type"]:
-        kind = _first(tags, ("TY",))
-        record["publication_type"] = [TYPE_NAMES.get(kind[0], kind[0])] if kind else []
+        kind = str(tags.get("TY") or "").strip()
+        record["publication_type"] = [TYPE_NAMES.get(kind, kind)] if kind else []
     record["line"] = line  # type: ignore[assignment]
     return record
 
