@@ -101,7 +101,7 @@ def _check_record(record: dict[str, str], path: str, number: int, format_name: s
         raise ExportFormatError(
             path,
             number,
-            f"record has no title{f' ({where})' if where else ''}",
+            f"record has no title{f' (id {where})' if where else ''}",
             "remove the record from the export or add its title",
             unit="record",
         )

@@ -84,7 +84,10 @@ def normalise_doi(value: RawValue) -> str:
             text = unquote(text)
         match = _DOI.search(text)
         if match:
-            return match.group().rstrip(_DOI_TAIL).lower()
+            doi = match.group()
+            if "=" in text[: match.start()]:
+                doi = doi.split("&", 1)[0]  # a DOI inside a URL query ends at the next '&'
+            return doi.rstrip(_DOI_TAIL).lower()
     return ""
 
 

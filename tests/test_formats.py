@@ -110,7 +110,7 @@ SAMPLE_CASES = [
         {
             "accession": "WOS:000699999900012",
             "journal_abbrev": "JAMA-J. Am. Med. Assoc.",
-            "abstract": "Importance Camrelizumab may improve survival. Objective To assess efficacy.",
+            "abstract": "Importance Camrelizumab may improve survival. Objective To assess efficacy.",  # noqa: E501
         },
     ),
     (
@@ -167,7 +167,7 @@ SAMPLE_CASES = [
         0,
         {
             "title": "Anti-PD-1 therapy in PD-L1-positive oesophageal cancer: CPS≥10",
-            "abstract": "BACKGROUND: Survival is poor. METHODS: Patients with p<0.05 were included.",
+            "abstract": "BACKGROUND: Survival is poor. METHODS: Patients with p<0.05 were included.",  # noqa: E501
             "authors": "Sun, JM; KEYNOTE-590 Investigators",
             "pages": "623-631",
         },

@@ -55,7 +55,7 @@ def decode_export(data: bytes, path: str) -> str:
         zeros = data[:4096].count(b"\x00")
         if zeros * 3 > len(data[:4096]):
             problem = "looks like UTF-16 text without a byte-order mark"
-            fix = "save it as UTF-8 (or UTF-16 with a byte-order mark)"
+            fix = "save it as UTF-8, or as UTF-16 with a byte-order mark"
         else:
             problem = "is a binary file, not a text export"
             fix = "export the search results as RIS, MEDLINE or CSV text"
@@ -82,15 +82,16 @@ def decode_export(data: bytes, path: str) -> str:
 
 
 def _decode_8bit(data: bytes, path: str) -> str:
+    has_bom = data.startswith(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig")
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8") if has_bom else data.decode("utf-8")
     except UnicodeDecodeError as error:
-        if data.startswith(codecs.BOM_UTF8):
+        if has_bom:
+            offset = error.start + len(codecs.BOM_UTF8)
             raise ExportFormatError(
                 path,
-                _line_of(data, error.start),
-                f"starts with a UTF-8 byte-order mark but byte 0x{data[error.start]:02x} "
-                "is not UTF-8",
+                _line_of(data, offset),
+                f"starts with a UTF-8 byte-order mark but byte 0x{data[offset]:02x} is not UTF-8",
                 "re-export the file as UTF-8",
                 unit="line",
             ) from None

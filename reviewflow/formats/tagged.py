@@ -35,7 +35,7 @@ def record_start_lines(text: str, path: str, start_tag: str, end_tag: str, label
                     path,
                     line,
                     f"end tag '{end_tag}' without a record start ('{start_tag}')",
-                    f"the file is damaged; export the {label} again",
+                    f"the file is damaged; export the {label} file again",
                     unit="line",
                 )
             open_line = None
@@ -46,7 +46,7 @@ def record_start_lines(text: str, path: str, start_tag: str, end_tag: str, label
                     open_line,
                     f"record {len(starts)} has no end tag '{end_tag}' before the next "
                     f"record at line {line}",
-                    f"the file is damaged; export the {label} again",
+                    f"the file is damaged; export the {label} file again",
                     unit="line",
                 )
             open_line = line
@@ -56,7 +56,7 @@ def record_start_lines(text: str, path: str, start_tag: str, end_tag: str, label
             path,
             open_line,
             f"record {len(starts)} is truncated: the file ends before its end tag '{end_tag}'",
-            f"the export was cut short; export the {label} again",
+            f"the export was cut short; export the {label} file again",
             unit="line",
         )
     if not starts:
