@@ -188,7 +188,11 @@ OUTCOMES = Table(
 )
 CHECKS = Table(
     "checks",
-    _cols("check", "file", "row", "subject", "status", "message"),
+    _cols("check", "file")
+    + (Column("row", "int"),)
+    + _cols("subject")
+    + (Column("status", allowed=("fail", "warn", "pass")),)
+    + _cols("message"),
     sort_by=("status", "check", "file", "row", "subject"),
     doc="results/extraction/checks.tsv: what was checked and what failed",
 )
