@@ -90,6 +90,12 @@ def layout_funnel(effects: pd.DataFrame, pooled: pd.DataFrame, labels: ForestLab
         axes.set_xticks(ticks)
         axes.set_xticklabels([f"{tick:g}" for tick in ticks])
         axes.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    else:
+        spread = max(float(np.max(np.abs(yi - centre))) if len(yi) else 0.0, Z_95 * se_max)
+        low, high = centre - spread * 1.05, centre + spread * 1.05
+        axes.set_xlim(low, high)
+        ticks = matplotlib.ticker.MaxNLocator(nbins=6).tick_values(low, high)
+        axes.set_xticks([tick for tick in ticks if low <= tick <= high])
     axes.set_ylim(se_max, 0)
     name = MEASURE_NAMES.get(labels.measure, labels.measure)
     axes.set_xlabel(f"{name} (log scale)" if ratio else name, fontsize=FONT_SIZE)
