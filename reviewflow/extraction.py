@@ -441,6 +441,10 @@ def check_extraction(
         "outcome": (_path(outcomes, "outcomes.csv"), f"{len(outcomes)} rows of outcomes.csv"),
         "analysis": (_path(outcomes, "outcomes.csv"), f"{len(analyses)} analyses"),
     }
+    for finding in findings:
+        level = logging.ERROR if finding.status == "fail" else logging.WARNING
+        where = finding.file + (f":{finding.row}" if finding.row is not None else "")
+        logger.log(level, "%s: %s [%s]", where, finding.message, finding.check)
     found = {finding.check for finding in findings}
     for check in CHECK_ORDER:
         if included is None and check in ("study_not_extracted", "study_not_included"):
