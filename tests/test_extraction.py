@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from reviewflow.errors import ExtractionError
 from reviewflow.extraction import CHECK_ORDER, check_extraction, raise_on_failures
@@ -411,3 +412,24 @@ def test_checks_table_round_trips_through_io(tmp_path):
     again = read_table(tmp_path / "checks.tsv", CHECKS)
     assert (again["row"].iloc[0], again["status"].iloc[0]) == (5, "fail")
     assert (again["row"].iloc[-1], again["status"].iloc[-1]) == (5, "warn")
+
+
+def test_example_sheets_pass_every_check():
+    root = Path(__file__).resolve().parents[1]
+    config = yaml.safe_load((root / "config" / "config.yaml").read_text())
+    folder = root / "resources" / "example" / "extraction"
+    studies = read_input_csv(folder / "studies.csv", STUDIES)
+    outcomes = read_input_csv(folder / "outcomes.csv", OUTCOMES)
+    checks = check_extraction(studies, outcomes, None, config["analyses"])
+    assert problems(checks) == []
+    assert set(studies["study"]) == {
+        "KEYNOTE-590",
+        "CheckMate 648",
+        "ESCORT-1st",
+        "ORIENT-15",
+        "JUPITER-06",
+        "KEYNOTE-181",
+        "ATTRACTION-3",
+        "ESCORT",
+        "RATIONALE-302",
+    }
