@@ -274,11 +274,13 @@ def _block_rows(
                 weight=_float(study.weight_random),
             )
         )
+    # The overall rows carry all the weight; a subtotal carries its studies' share.
+    total = 100.0 if prefix == "Total" else math.nan
     fixed_row = _pooled_row(
         "fixed",
         f"{prefix} (fixed, {fixed['method']})",
         fixed,
-        float(effects["weight_fixed"].sum()),
+        total if prefix == "Total" else float(effects["weight_fixed"].sum()),
     )
     if with_counts:
         fixed_row.cells |= {
@@ -291,7 +293,7 @@ def _block_rows(
             "random",
             f"{prefix} (random, {random['method']})",
             random,
-            float(effects["weight_random"].sum()),
+            total if prefix == "Total" else float(effects["weight_random"].sum()),
         )
     )
     if with_counts:
@@ -308,7 +310,7 @@ def _block_rows(
     return rows
 
 
-def forest_rows(
+def _forest_rows(
     effects: pd.DataFrame,
     pooled: pd.DataFrame,
     labels: ForestLabels,
@@ -368,7 +370,7 @@ def layout_forest(
     subgroup_test: SubgroupTest | None = None,
 ) -> Figure:
     """Draw the forest plot on a new figure sized to its content."""
-    rows, footer = forest_rows(effects, pooled, labels, subgroup_test)
+    rows, footer = _forest_rows(effects, pooled, labels, subgroup_test)
     with_counts = any("e_exp" in row.cells for row in rows)
     measure_name = MEASURE_NAMES.get(labels.measure, labels.measure)
     exp_name = labels.label_exp[:1].upper() + labels.label_exp[1:]
