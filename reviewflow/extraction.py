@@ -450,9 +450,12 @@ def check_extraction(
         if included is None and check in ("study_not_extracted", "study_not_included"):
             continue
         if check not in found:
-            kind = check.split("_")[0]
+            kind = "study" if check == "analysis_column_missing" else check.split("_")[0]
             file, what = checked.get(kind, checked["outcome"])
             findings.append(Finding(check, file, None, "", "pass", f"{what} checked"))
+    failed = sum(finding.status == "fail" for finding in findings)
+    warned = sum(finding.status == "warn" for finding in findings)
+    logger.info("extraction checks: %d failed, %d warnings", failed, warned)
     return pd.DataFrame(
         [vars(finding) for finding in findings],
         columns=["check", "file", "row", "subject", "status", "message"],
