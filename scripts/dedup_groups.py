@@ -1,0 +1,22 @@
+"""Group duplicate records across databases and search runs."""
+
+from reviewflow.cli import job
+from reviewflow.dedup import DedupSettings, group_duplicates
+from reviewflow.io import read_input_csv, read_table, write_table
+from reviewflow.tables import DEDUP_LOG, DEDUP_OVERRIDES, DEDUP_REVIEW, GROUPS, RECORDS, UNIQUE
+
+with job(snakemake.log[0]):
+    records = read_table(snakemake.input.records, RECORDS)
+    overrides = (
+        read_input_csv(snakemake.input.overrides[0], DEDUP_OVERRIDES)
+        if snakemake.input.overrides
+        else None
+    )
+    settings = DedupSettings(
+        snakemake.params.title_same, snakemake.params.title_review, snakemake.params.year_tolerance
+    )
+    result = group_duplicates(records, overrides, snakemake.params.search_order, settings)
+    write_table(result.groups, snakemake.output.groups, GROUPS)
+    write_table(result.unique, snakemake.output.unique, UNIQUE)
+    write_table(result.review, snakemake.output.review, DEDUP_REVIEW)
+    write_table(result.merges, snakemake.output.merges, DEDUP_LOG)
