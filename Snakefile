@@ -1,6 +1,5 @@
 from snakemake.utils import min_version
 
-
 min_version("8.20")
 
 
@@ -49,6 +48,6 @@ localrules:
 
 
 rule all:
+    default_target: True
     input:
         final_outputs(),
-    default_target: True
