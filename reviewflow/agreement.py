@@ -70,8 +70,16 @@ def agreement_table(log: pd.DataFrame, stage: str) -> pd.DataFrame:
                 "kappa": cohens_kappa(first, second),
             }
         )
-    columns = ["stage", "reviewer_a", "reviewer_b", "n", "agreed", "conflicts",
-               "raw_agreement", "kappa"]  # fmt: skip
+    columns = [
+        "stage",
+        "reviewer_a",
+        "reviewer_b",
+        "n",
+        "agreed",
+        "conflicts",
+        "raw_agreement",
+        "kappa",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

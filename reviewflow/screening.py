@@ -84,42 +84,61 @@ def read_decisions(
         record_id, value = row["record_id"], row["decision"].strip().lower()
         if record_id not in lookup:
             raise DecisionError(
-                path, line_number, f"unknown record_id '{record_id}'",
-                "copy record_ids from results/screening/to_screen_*.csv", column="record_id",
-            )  # fmt: skip
+                path,
+                line_number,
+                f"unknown record_id '{record_id}'",
+                "copy record_ids from results/screening/to_screen_*.csv",
+                column="record_id",
+            )
         if value not in allowed:
             raise DecisionError(
-                path, line_number, f"decision '{row['decision']}' is not {'/'.join(allowed)}",
-                "fix the spelling", column="decision",
-            )  # fmt: skip
+                path,
+                line_number,
+                f"decision '{row['decision']}' is not {'/'.join(allowed)}",
+                "fix the spelling",
+                column="decision",
+            )
         reason, study = row.get("reason", "").strip(), row.get("study", "").strip()
         if stage == "full_text" and value == "exclude" and reason not in reasons:
             raise DecisionError(
-                path, line_number,
+                path,
+                line_number,
                 f"reason '{reason}' is not one of the configured reasons ({', '.join(reasons)})",
-                "use a reason listed under screening.full_text.reasons", column="reason",
-            )  # fmt: skip
+                "use a reason listed under screening.full_text.reasons",
+                column="reason",
+            )
         if stage == "full_text" and value == "include" and not study:
             raise DecisionError(
-                path, line_number, "an included report needs a study",
-                "name the study it reports, e.g. KEYNOTE-590", column="study",
-            )  # fmt: skip
+                path,
+                line_number,
+                "an included report needs a study",
+                "name the study it reports, e.g. KEYNOTE-590",
+                column="study",
+            )
         reviewer = row.get("reviewer", "").strip() or stem
         decision = Decision(
-            reviewer, lookup[record_id], value, reason if value == "exclude" else "",
-            study if value == "include" else "", path, line_number,
-        )  # fmt: skip
+            reviewer,
+            lookup[record_id],
+            value,
+            reason if value == "exclude" else "",
+            study if value == "include" else "",
+            path,
+            line_number,
+        )
         key = f"{reviewer}\t{decision.group_id}"
         earlier = decided.get(key)
         if earlier and (earlier.decision, earlier.reason, earlier.study) != (
-            decision.decision, decision.reason, decision.study,
-        ):  # fmt: skip
+            decision.decision,
+            decision.reason,
+            decision.study,
+        ):
             raise DecisionError(
-                path, line_number,
+                path,
+                line_number,
                 f"reviewer {reviewer} decided group {decision.group_id} twice: "
                 f"'{earlier.decision}' on line {earlier.line} and '{decision.decision}' here",
                 "keep one decision per record (duplicates count as one record)",
-            )  # fmt: skip
+            )
         decided[key] = decision
     return list(decided.values())
 
@@ -194,15 +213,28 @@ def _stage_log(
     log = pd.DataFrame(rows, columns=[*STAGE_COLUMNS, "_waiting"])
     logger.info(
         "%s: %d groups; %s",
-        stage, len(log), ", ".join(f"{k} {v}" for k, v in log["decision"].value_counts().items()),
-    )  # fmt: skip
+        stage,
+        len(log),
+        ", ".join(f"{k} {v}" for k, v in log["decision"].value_counts().items()),
+    )
     return log
 
 
 STAGE_COLUMNS = (
-    "record_id", "search_id", "route", "sources", "title", "year", "decisions", "conflict",
-    "resolution", "decision", "reason", "decided_by", "study",
-)  # fmt: skip
+    "record_id",
+    "search_id",
+    "route",
+    "sources",
+    "title",
+    "year",
+    "decisions",
+    "conflict",
+    "resolution",
+    "decision",
+    "reason",
+    "decided_by",
+    "study",
+)
 
 
 def _waiting_for(
@@ -222,10 +254,11 @@ def _check_resolution_targets(resolutions: list[Decision], log: pd.DataFrame, st
     for decision in resolutions:
         if decision.group_id not in known:
             raise DecisionError(
-                decision.path, decision.line,
+                decision.path,
+                decision.line,
                 f"group {decision.group_id} did not enter {stage.replace('_', '/')} screening",
                 "remove the row, or check the record_id",
-            )  # fmt: skip
+            )
 
 
 def _entering(unique: pd.DataFrame, other_sources: Sequence[str]) -> pd.DataFrame:
@@ -264,11 +297,12 @@ def _check_entered(decisions: list[Decision], entered: set[str], stage: str) -> 
     for decision in decisions:
         if decision.group_id not in entered:
             raise DecisionError(
-                decision.path, decision.line,
+                decision.path,
+                decision.line,
                 f"group {decision.group_id} did not enter {stage.replace('_', '/')} screening "
                 "(it comes from other sources, which go straight to full text)",
                 "decide it in the full-text files instead",
-            )  # fmt: skip
+            )
 
 
 def screen_full_text(
@@ -299,11 +333,12 @@ def screen_full_text(
         if decision.group_id not in entered:
             state = ta_decision.get(decision.group_id, "not screened")
             raise DecisionError(
-                decision.path, decision.line,
+                decision.path,
+                decision.line,
                 f"full-text decision for group {decision.group_id}, which is '{state}' at "
                 "title/abstract",
                 "only records included at title/abstract reach full text",
-            )  # fmt: skip
+            )
     log = _stage_log(entering, "full_text", reviewer_decisions, settled)
     included = log[log["decision"] == "include"].merge(
         unique[["group_id", "doi", "pmid"]], left_on="record_id", right_on="group_id"

@@ -13,9 +13,14 @@ with job(snakemake.log[0]):
     decisions = [read_input_csv(path, DECISIONS) for path in snakemake.input.decisions]
     resolutions = [read_input_csv(path, DECISIONS) for path in snakemake.input.resolutions]
     result = screen_full_text(
-        title_abstract, unique, groups, decisions, resolutions[0] if resolutions else None,
-        snakemake.params.reasons, snakemake.params.other_sources,
-    )  # fmt: skip
+        title_abstract,
+        unique,
+        groups,
+        decisions,
+        resolutions[0] if resolutions else None,
+        snakemake.params.reasons,
+        snakemake.params.other_sources,
+    )
     write_table(result.log, snakemake.output.log, STAGE_LOG)
     write_table(result.included, snakemake.output.included, INCLUDED)
     write_sheets(result.sheet, snakemake.output.sheet_csv, snakemake.output.sheet_xlsx)

@@ -12,8 +12,11 @@ with job(snakemake.log[0]):
     decisions = [read_input_csv(path, DECISIONS) for path in snakemake.input.decisions]
     resolutions = [read_input_csv(path, DECISIONS) for path in snakemake.input.resolutions]
     result = screen_title_abstract(
-        unique, groups, decisions, resolutions[0] if resolutions else None,
+        unique,
+        groups,
+        decisions,
+        resolutions[0] if resolutions else None,
         snakemake.params.other_sources,
-    )  # fmt: skip
+    )
     write_table(result.log, snakemake.output.log, STAGE_LOG)
     write_sheets(result.sheet, snakemake.output.sheet_csv, snakemake.output.sheet_xlsx)

@@ -57,9 +57,12 @@ def _read_overrides(
         for column in ("record_id_a", "record_id_b"):
             if row[column] not in position:
                 raise InputTableError(
-                    path, int(line), f"unknown record_id '{row[column]}'",
-                    "use a record_id from results/dedup/review.tsv", column=column,
-                )  # fmt: skip
+                    path,
+                    int(line),
+                    f"unknown record_id '{row[column]}'",
+                    "use a record_id from results/dedup/review.tsv",
+                    column=column,
+                )
         a, b = position[row["record_id_a"]], position[row["record_id_b"]]
         answer = row["same"].strip().lower()
         if answer in YES:
@@ -68,9 +71,12 @@ def _read_overrides(
             apart.add(frozenset((a, b)))
         else:
             raise InputTableError(
-                path, int(line), f"'{row['same']}' is not yes or no", "write yes or no",
+                path,
+                int(line),
+                f"'{row['same']}' is not yes or no",
+                "write yes or no",
                 column="same",
-            )  # fmt: skip
+            )
     return same, apart
 
 
@@ -111,8 +117,10 @@ def group_duplicates(
         if roots[a] == roots[b]:
             logger.warning(
                 "override keeps %s and %s apart, but other matches join them in group %s",
-                ordered.at[a, "record_id"], ordered.at[b, "record_id"], group_of[a],
-            )  # fmt: skip
+                ordered.at[a, "record_id"],
+                ordered.at[b, "record_id"],
+                group_of[a],
+            )
     groups = _group_rows(ordered, same, apart, roots, group_of)
     merges = pd.DataFrame(
         [
@@ -133,8 +141,11 @@ def group_duplicates(
     unique = merge_groups(ordered.drop(columns="_rank"), group_of, ordered["_rank"])
     logger.info(
         "%d records in %d groups: %d duplicates, %d pairs for review",
-        len(ordered), unique.shape[0], len(ordered) - unique.shape[0], len(review),
-    )  # fmt: skip
+        len(ordered),
+        unique.shape[0],
+        len(ordered) - unique.shape[0],
+        len(review),
+    )
     return Deduplication(groups=groups, unique=unique, review=review, merges=merges)
 
 
@@ -187,8 +198,18 @@ def _review_rows(ordered, verdicts, roots, apart) -> pd.DataFrame:
                 "doi_b": second["doi"],
             }
         )
-    columns = ["record_id_a", "record_id_b", "score", "reason", "title_a", "title_b",
-               "year_a", "year_b", "doi_a", "doi_b"]  # fmt: skip
+    columns = [
+        "record_id_a",
+        "record_id_b",
+        "score",
+        "reason",
+        "title_a",
+        "title_b",
+        "year_a",
+        "year_b",
+        "doi_a",
+        "doi_b",
+    ]
     return pd.DataFrame(rows, columns=columns).drop_duplicates(["record_id_a", "record_id_b"])
 
 
@@ -210,5 +231,6 @@ def _log_bridges(ordered, same, apart, roots) -> None:
         for absorbed in sorted(parts - {root}):
             logger.info(
                 "a new record bridges groups: group %s absorbed group %s",
-                ordered.at[root, "record_id"], ordered.at[absorbed, "record_id"],
-            )  # fmt: skip
+                ordered.at[root, "record_id"],
+                ordered.at[absorbed, "record_id"],
+            )
