@@ -218,6 +218,18 @@ SUMMARY = Table(
     doc="results/pooling/summary.tsv: one row per analysis x subgroup x model",
 )
 
+SENSITIVITY = Table(
+    "sensitivity",
+    _cols("analysis", "kind", "study")
+    + (Column("k", "int"),)
+    + _cols("estimate", "ci_lower", "ci_upper", "statistic", "df", "p_value", kind="float")
+    + _cols("tau2", "i2", kind="float")
+    + _cols("note"),
+    sort_by=("analysis", "kind", "study"),
+    doc="results/pooling/<analysis>.sensitivity.tsv: leave-one-out, small-study tests, "
+    "subgroup differences",
+)
+
 # --- PRISMA -----------------------------------------------------------------------
 COUNTS = Table(
     "counts",
@@ -240,4 +252,42 @@ ADVERSE_EVENTS = Table(
     _cols("patient_id", "term", "grade"),
     human=True,
     doc="adverse_events.csv: one row per patient x adverse event (CTCAE grade 1-5)",
+)
+COHORT_ENDPOINTS = ("PFS", "OS")
+COHORT_TEST_NAMES = ("pearson", "yates", "fisher", "logrank", "cox")
+RESPONSE = Table(
+    "response",
+    _cols("arm")
+    + _cols("n", *RESPONSE_CODES, kind="int")
+    + _cols("ORR", "ORR_lower", "ORR_upper", "DCR", "DCR_lower", "DCR_upper", kind="float"),
+    doc="results/cohort/response.tsv: best response per arm, ORR and DCR (proportions) "
+    "with Clopper-Pearson 95% CIs; rows in arm order",
+)
+COHORT_TESTS = Table(
+    "cohort_tests",
+    _cols("endpoint")
+    + (Column("test", allowed=COHORT_TEST_NAMES),)
+    + _cols("statistic", "df", "p_value", "estimate", "ci_lower", "ci_upper", kind="float")
+    + _cols("note"),
+    sort_by=("endpoint",),
+    doc="results/cohort/tests.tsv: chi-squared, Yates, Fisher (estimate = conditional "
+    "OR) for ORR/DCR; log-rank and Cox (estimate = HR, first arm vs second) per endpoint",
+)
+SURVIVAL = Table(
+    "survival",
+    _cols("endpoint", "arm")
+    + _cols("n", "events", "censored", kind="int")
+    + _cols("median", "ci_lower", "ci_upper", kind="float")
+    + _cols("ci_method"),
+    sort_by=("endpoint",),
+    doc="results/cohort/survival.tsv: Kaplan-Meier median (empty = not reached) with "
+    "95% CI per endpoint and arm; rows in arm order",
+)
+COHORT_AE = Table(
+    "cohort_adverse_events",
+    _cols("term", "arm")
+    + _cols("n", "any_grade", "grade_3plus", kind="int")
+    + _cols("any_grade_percent", "grade_3plus_percent", kind="float"),
+    doc="results/cohort/adverse_events.tsv: patients with each term (worst grade) per "
+    "arm; 'any adverse event' first, then terms by patients affected",
 )
