@@ -1,3 +1,6 @@
+COHORT_ENDPOINTS = [name.lower() for name in config["cohort"].get("endpoints", ["PFS"])]
+
+
 rule cohort_compare:
     input:
         patients=lookup(dpath="cohort/patients", within=config),
@@ -7,13 +10,18 @@ rule cohort_compare:
         tests="results/cohort/tests.tsv",
         survival="results/cohort/survival.tsv",
         adverse_events="results/cohort/adverse_events.tsv",
-        km_pfs=multiext("results/cohort/km_pfs", ".png", ".svg", ".pdf"),
+        km=expand(
+            "results/cohort/km_{endpoint}.{ext}",
+            endpoint=COHORT_ENDPOINTS,
+            ext=["png", "svg", "pdf"],
+        ),
         response_plot=multiext("results/cohort/response", ".png", ".svg", ".pdf"),
-    params:
-        arms=lookup(dpath="cohort/arms", within=config, default=[]),
     log:
         "results/logs/cohort/cohort_compare.log",
     conda:
         "../../envs/reviewflow.yaml"
+    params:
+        arms=lookup(dpath="cohort/arms", within=config, default=[]),
+        endpoints=lookup(dpath="cohort/endpoints", within=config, default=["PFS"]),
     script:
         "../../scripts/cohort_compare.py"
