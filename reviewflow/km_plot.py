@@ -8,6 +8,7 @@ percent of each arm. Files are PNG (300 dpi), SVG (text kept as text) and PDF.
 
 from __future__ import annotations
 
+import logging
 import math
 import textwrap
 from collections.abc import Sequence
@@ -28,6 +29,9 @@ from reviewflow.cohort import CohortComparison
 from reviewflow.io import atomic_path
 from reviewflow.survival import KaplanMeier, SurvivalComparison
 from reviewflow.tables import RESPONSE_CODES
+
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+"""PDF font subsetting logs every glyph at INFO; job logs need none of it."""
 
 DPI = 300
 FONT_SIZE = 8.0
