@@ -80,8 +80,8 @@ def format_p(p_value: float) -> str:
     return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
 
 
-def _format_months(value: float) -> str:
-    return "NR" if math.isnan(value) else f"{value:.1f}"
+def _median_label(value: float) -> str:
+    return "median not reached" if math.isnan(value) else f"median {value:.1f} months"
 
 
 def _curve_steps(curve: KaplanMeier) -> tuple[np.ndarray, np.ndarray]:
@@ -118,7 +118,7 @@ def layout_km(comparison: SurvivalComparison) -> Figure:
         last = max(float(curve.time.max()) for curve in comparison.curves if len(curve.time))
         for colour, curve in zip(ARM_COLOURS, comparison.curves, strict=False):
             times, survival = _curve_steps(curve)
-            label = f"{curve.label} (median {_format_months(curve.median)} months)"
+            label = f"{curve.label} ({_median_label(curve.median)})"
             plot.step(times, survival, where="post", color=colour, linewidth=1.4, label=label)
             censored = curve.n_censor > 0
             plot.plot(

@@ -18,8 +18,15 @@ import pytest
 from reviewflow.adverse_events import ANY_EVENT
 from reviewflow.cohort import compare_cohort, compare_proportions, exact_ci
 from reviewflow.errors import InputTableError
-from reviewflow.io import read_input_csv
-from reviewflow.tables import ADVERSE_EVENTS, PATIENTS
+from reviewflow.io import read_input_csv, read_table, write_table
+from reviewflow.tables import (
+    ADVERSE_EVENTS,
+    COHORT_AE,
+    COHORT_TESTS,
+    PATIENTS,
+    RESPONSE,
+    SURVIVAL,
+)
 
 R_SCRIPT = Path(__file__).parent / "r" / "survival_reference.R"
 EXAMPLE = Path(__file__).parents[1] / "resources" / "example" / "cohort"
@@ -337,3 +344,33 @@ def test_adverse_events_count_each_patient_once_per_term_at_worst_grade():
         ("rash", "B"): (1, 1, 50.0),
     }
     assert table["term"].tolist()[::2] == [ANY_EVENT, "fatigue", "rash"]
+
+
+def test_bad_row_in_a_real_file_names_its_path_and_line(tmp_path):
+    path = tmp_path / "patients.csv"
+    path.write_text(
+        "patient_id,arm,best_response,pfs_months,pfs_event\nP1,A,PR,3.5,1\n\nP2,B,uCR,2.0,1\n"
+    )
+    with pytest.raises(InputTableError) as error:
+        compare_cohort(read_input_csv(path, PATIENTS))
+    assert str(error.value).startswith(f"{path}:4: column 'best_response': 'uCR' is not")
+
+
+def test_contract_tables_write_without_nan_and_with_empty_unreached_medians(tmp_path):
+    patients = _patients(GOOD)
+    patients.loc[:, "pfs_event"] = ["1", "0", "0", "0"]
+    comparison = compare_cohort(patients)
+    for frame, table in (
+        (comparison.response, RESPONSE),
+        (comparison.tests, COHORT_TESTS),
+        (comparison.survival, SURVIVAL),
+        (comparison.adverse_events, COHORT_AE),
+    ):
+        write_table(frame, tmp_path / f"{table.name}.tsv", table)
+        assert "nan" not in (tmp_path / f"{table.name}.tsv").read_text().lower()
+    survival = read_table(tmp_path / "survival.tsv", SURVIVAL)
+    # Arm A rests on S = 0.5 to its last follow-up: R's midpoint rule gives (3.5 + 6) / 2.
+    assert survival["median"].tolist()[0] == 4.75
+    assert math.isnan(survival["median"].tolist()[1])
+    assert "\tB\t2\t0\t2\t\t\t\tlog-log" in (tmp_path / "survival.tsv").read_text()
+    assert survival["ci_method"].tolist() == ["log-log", "log-log"]
