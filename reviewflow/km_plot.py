@@ -1,7 +1,8 @@
 """Kaplan–Meier plots with a numbers-at-risk table, and the response bar chart.
 
 The KM plot draws each arm's step curve with censoring ticks, dashed lines at each
-reached median, the log-rank p and Cox HR in a corner, and below the axis the
+reached median, above the axes a legend headed by the log-rank p and Cox HR (so it
+never covers a curve), and below the axis the
 numbers at risk at exactly the x ticks. The response chart stacks CR/PR/SD/PD/NE as
 percent of each arm. Files are PNG (300 dpi), SVG (text kept as text) and PDF.
 """
@@ -89,11 +90,11 @@ def _curve_steps(curve: KaplanMeier) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _annotation(comparison: SurvivalComparison) -> str:
-    lines = [f"Log-rank {format_p(comparison.log_rank.p_value)}"]
+    parts = [f"Log-rank {format_p(comparison.log_rank.p_value)}"]
     ratio = comparison.hazard_ratio
     if not math.isnan(ratio.estimate):
-        lines.append(f"HR {ratio.estimate:.2f} (95% CI {ratio.ci_lower:.2f}–{ratio.ci_upper:.2f})")
-    return "\n".join(lines)
+        parts.append(f"HR {ratio.estimate:.2f} (95% CI {ratio.ci_lower:.2f}–{ratio.ci_upper:.2f})")
+    return "; ".join(parts)
 
 
 def layout_km(comparison: SurvivalComparison) -> Figure:
@@ -146,15 +147,16 @@ def layout_km(comparison: SurvivalComparison) -> Figure:
         )
         plot.set_xlabel("Months since randomisation", labelpad=2)
         plot.spines[["top", "right"]].set_visible(False)
-        plot.legend(loc="upper right", frameon=False, handlelength=1.6)
-        plot.text(
-            0.98,
-            0.74,
-            _annotation(comparison),
-            transform=plot.transAxes,
-            ha="right",
-            va="top",
+        legend = plot.legend(
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.02),
+            frameon=False,
+            handlelength=1.6,
+            borderaxespad=0.0,
+            title=_annotation(comparison),
+            alignment="left",
         )
+        legend.get_title().set_fontsize(FONT_SIZE)
         ticks = [tick for tick in plot.get_xticks() if 0 <= tick <= last * 1.03]
         for row, (colour, curve) in enumerate(zip(ARM_COLOURS, comparison.curves, strict=False)):
             for tick in ticks:

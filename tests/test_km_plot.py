@@ -48,7 +48,7 @@ def test_km_plot_writes_three_formats_with_text_as_text(tmp_path, comparison):
     assert "Number at risk" in texts
     assert "5" in texts
     assert any(text.startswith("Log-rank p = ") for text in texts)
-    assert any(text.startswith("HR ") for text in texts)
+    assert any("; HR " in text for text in texts)
     with Image.open(paths[0]) as image:
         assert round(image.info["dpi"][0]) == 300
 
