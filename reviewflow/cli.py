@@ -11,6 +11,8 @@ from pathlib import Path
 from reviewflow.errors import ReviewflowError
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+QUIET_LIBRARIES = ("fontTools", "matplotlib", "PIL")
+"""Libraries whose INFO chatter (font subsetting for PDF/SVG) would drown a job log."""
 
 
 @contextlib.contextmanager
@@ -26,6 +28,8 @@ def job(log_path: str | Path) -> Iterator[logging.Logger]:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
     logger = logging.getLogger("reviewflow")
     try:
         yield logger

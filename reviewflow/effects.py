@@ -129,10 +129,8 @@ def compute_effects(outcomes: pd.DataFrame, measure: Measure, add: float = 0.5) 
         where = (path, int(line))  # type: ignore[arg-type]
         counts = dict.fromkeys(("events_exp", "total_exp", "events_ctl", "total_ctl"), math.nan)
         corrected = False
-        if (
-            measure == "HR"
-            or not pd.isna(row.get("estimate", math.nan))
-            and pd.isna(row.get("events_exp", math.nan))
+        if measure == "HR" or (
+            not pd.isna(row.get("estimate", math.nan)) and pd.isna(row.get("events_exp", math.nan))
         ):
             yi, vi = _ratio_row(row, where)
         else:

@@ -1,7 +1,6 @@
 """Pool one analysis: effects, pooled rows, sensitivity tables, forest and funnel plots."""
 
 from reviewflow.analysis import run_analysis
-
 from reviewflow.cli import job
 from reviewflow.extraction import raise_on_failures
 from reviewflow.forest import draw_forest, forest_labels, subgroup_test_from
