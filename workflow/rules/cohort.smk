@@ -10,12 +10,20 @@ rule cohort_compare:
         tests="results/cohort/tests.tsv",
         survival="results/cohort/survival.tsv",
         adverse_events="results/cohort/adverse_events.tsv",
-        km=expand(
-            "results/cohort/km_{endpoint}.{ext}",
-            endpoint=COHORT_ENDPOINTS,
-            ext=["png", "svg", "pdf"],
+        km=report(
+            expand(
+                "results/cohort/km_{endpoint}.{ext}",
+                endpoint=COHORT_ENDPOINTS,
+                ext=["png", "svg", "pdf"],
+            ),
+            caption="../report/km.rst",
+            category="Cohort",
         ),
-        response_plot=multiext("results/cohort/response", ".png", ".svg", ".pdf"),
+        response_plot=report(
+            multiext("results/cohort/response", ".png", ".svg", ".pdf"),
+            caption="../report/response.rst",
+            category="Cohort",
+        ),
     log:
         "results/logs/cohort/cohort_compare.log",
     conda:

@@ -123,7 +123,13 @@ def report_inputs(wildcards):
         paths["groups"] = "results/dedup/groups.tsv"
         paths["dedup_review"] = "results/dedup/review.tsv"
     if "screening" in config:
-        for stage in ("title_abstract", "full_text", "included", "pending", "agreement"):
+        for stage in (
+            "title_abstract",
+            "full_text",
+            "included",
+            "pending",
+            "agreement",
+        ):
             paths[stage] = f"results/screening/{stage}.tsv"
         paths["counts"] = "results/prisma/counts.tsv"
         paths["prisma"] = "results/prisma/prisma.png"
@@ -140,7 +146,13 @@ def report_inputs(wildcards):
     if "cohort" in config:
         for table in ("response", "tests", "survival", "adverse_events"):
             paths[f"cohort_{table}"] = f"results/cohort/{table}.tsv"
-        paths["cohort_figures"] = ["results/cohort/km_pfs.png", "results/cohort/response.png"]
+        endpoints = [
+            name.lower() for name in config["cohort"].get("endpoints", ["PFS"])
+        ]
+        paths["cohort_figures"] = [
+            f"results/cohort/km_{name}.png" for name in endpoints
+        ]
+        paths["cohort_figures"].append("results/cohort/response.png")
     return paths
 
 
