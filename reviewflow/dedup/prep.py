@@ -60,13 +60,27 @@ PREPARED_COLUMNS = (
 )
 
 
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+_PHASE_ROMAN = re.compile(r"\bphase (iv|iii|ii|i)\b")
+
+
 def title_key(title: str) -> str:
-    """A title folded for comparison: Greek spelled out, markup, case and punctuation gone."""
-    text = clean_text(title)
+    """A title folded for comparison.
+
+    Notes
+    -----
+    Greek letters are spelled out, typographic dashes (Cochrane's U+2010) become
+    hyphens, markup, case and punctuation go, letters and digits are split apart
+    ("1alpha" = "1 alpha", "pd1" = "pd 1") and Roman trial phases become digits, so
+    the same title typed by different databases folds to one key.
+    """
+    text = _DASHES.sub("-", clean_text(title))
     for letter, name in GREEK.items():
         if letter in text or letter.upper() in text:
             text = text.replace(letter, f" {name} ").replace(letter.upper(), f" {name} ")
-    return fold_text(text)
+    folded = _LETTER_DIGIT.sub(" ", fold_text(text))
+    return _PHASE_ROMAN.sub(lambda found: f"phase {_ROMAN[found.group(1)]}", folded)
 
 
 def record_kind(title: str, publication_type: str, journal: str, issue: str = "") -> str:
