@@ -5,11 +5,11 @@ rule extract_checks:
         included=included_reports(),
     output:
         checks="results/extraction/checks.tsv",
-    params:
-        analyses=lookup(dpath="analyses", within=config),
     log:
         "results/logs/extract/extract_checks.log",
     conda:
         "../../envs/reviewflow.yaml"
+    params:
+        analyses=lookup(dpath="analyses", within=config),
     script:
         "../../scripts/extract_checks.py"

@@ -3,8 +3,6 @@ rule ingest_export:
         exports=export_files,
     output:
         records="results/ingest/exports/{search}/{source}.tsv",
-    params:
-        formats=export_formats,
     log:
         "results/logs/ingest/ingest_export.{search}.{source}.log",
     benchmark:
@@ -13,6 +11,8 @@ rule ingest_export:
         "../../envs/reviewflow.yaml"
     resources:
         mem_mb=2000,
+    params:
+        formats=export_formats,
     script:
         "../../scripts/ingest_export.py"
 
@@ -22,11 +22,11 @@ rule ingest_records:
         tables=ingested_tables(),
     output:
         records="results/ingest/records.tsv",
-    params:
-        search_order=SEARCH_IDS,
     log:
         "results/logs/ingest/ingest_records.log",
     conda:
         "../../envs/reviewflow.yaml"
+    params:
+        search_order=SEARCH_IDS,
     script:
         "../../scripts/ingest_records.py"

@@ -9,14 +9,14 @@ rule pool_analysis:
         sensitivity="results/pooling/{analysis}.sensitivity.tsv",
         forest=multiext("results/pooling/{analysis}.forest", ".png", ".svg", ".pdf"),
         funnel=multiext("results/pooling/{analysis}.funnel", ".png", ".svg", ".pdf"),
-    params:
-        analysis=analysis_settings,
     log:
         "results/logs/pool/pool_analysis.{analysis}.log",
     benchmark:
         "results/benchmarks/pool_analysis.{analysis}.tsv"
     conda:
         "../../envs/reviewflow.yaml"
+    params:
+        analysis=analysis_settings,
     script:
         "../../scripts/pool_analysis.py"
 

@@ -8,13 +8,13 @@ rule screen_title_abstract:
         log="results/screening/title_abstract.tsv",
         sheet_csv="results/screening/to_screen_title_abstract.csv",
         sheet_xlsx="results/screening/to_screen_title_abstract.xlsx",
-    params:
-        other_sources=other_source_ids(),
-        search_order=SEARCH_IDS,
     log:
         "results/logs/screen/screen_title_abstract.log",
     conda:
         "../../envs/reviewflow.yaml"
+    params:
+        other_sources=other_source_ids(),
+        search_order=SEARCH_IDS,
     script:
         "../../scripts/screen_title_abstract.py"
 
@@ -31,14 +31,14 @@ rule screen_full_text:
         included="results/screening/included.tsv",
         sheet_csv="results/screening/to_screen_full_text.csv",
         sheet_xlsx="results/screening/to_screen_full_text.xlsx",
-    params:
-        reasons=stage_files("full_text", "reasons"),
-        other_sources=other_source_ids(),
-        search_order=SEARCH_IDS,
     log:
         "results/logs/screen/screen_full_text.log",
     conda:
         "../../envs/reviewflow.yaml"
+    params:
+        reasons=stage_files("full_text", "reasons"),
+        other_sources=other_source_ids(),
+        search_order=SEARCH_IDS,
     script:
         "../../scripts/screen_full_text.py"
 
