@@ -65,13 +65,18 @@ class Box:
         self.height = len(self.lines) * LINE_HEIGHT + 2 * PAD
 
 
+NBSP = "\u00a0"
+
+
 def _n(value: int) -> str:
-    return f"(n = {value:,})"
+    """'(n = 1,234)', glued with no-break spaces so wrapping never splits it."""
+    return f"(n{NBSP}={NBSP}{value:,})"
 
 
 def _wrap(text: str, width: float, indent: str = "") -> list[str]:
     chars = max(12, int((width - 2 * PAD) * CHARS_PER_INCH))
-    return textwrap.wrap(text, chars, subsequent_indent=indent) or [""]
+    lines = textwrap.wrap(text, chars, subsequent_indent=indent) or [""]
+    return [line.replace(NBSP, " ") for line in lines]
 
 
 def _box(paragraphs: Sequence[str], width: float, indent_lines: Sequence[str] = ()) -> Box:
