@@ -77,6 +77,8 @@ def _identifier_veto(prepared: pd.DataFrame, a: int, b: int, rule: str) -> str:
         return f"same {rule} but different DOIs"
     if first["kind"] != second["kind"] and "notice" in (first["kind"], second["kind"]):
         return f"same {rule} but one is an erratum or comment"
+    if rule == "title_year_page" and {first["kind"], second["kind"]} == {"abstract", "article"}:
+        return "conference abstract vs full paper"
     return ""
 
 
