@@ -110,9 +110,11 @@ def pending_table(log: pd.DataFrame, stage: str) -> pd.DataFrame:
 def summarise_screening(title_abstract: pd.DataFrame, full_text: pd.DataFrame) -> ScreeningSummary:
     """Pending work and reviewer agreement across both stages."""
     stages = (("title_abstract", title_abstract), ("full_text", full_text))
-    return ScreeningSummary(
-        pending=pd.concat([pending_table(log, stage) for stage, log in stages], ignore_index=True),
-        agreement=pd.concat(
-            [agreement_table(log, stage) for stage, log in stages], ignore_index=True
-        ),
-    )
+    pending = [pending_table(log, stage) for stage, log in stages]
+    agreement = [agreement_table(log, stage) for stage, log in stages]
+    return ScreeningSummary(pending=_stack(pending), agreement=_stack(agreement))
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    filled = [frame for frame in frames if not frame.empty]
+    return pd.concat(filled, ignore_index=True) if filled else frames[0]
