@@ -7,8 +7,18 @@ rule pool_analysis:
         effects="results/pooling/{analysis}.tsv",
         pooled="results/pooling/{analysis}.pooled.tsv",
         sensitivity="results/pooling/{analysis}.sensitivity.tsv",
-        forest=multiext("results/pooling/{analysis}.forest", ".png", ".svg", ".pdf"),
-        funnel=multiext("results/pooling/{analysis}.funnel", ".png", ".svg", ".pdf"),
+        forest=report(
+            multiext("results/pooling/{analysis}.forest", ".png", ".svg", ".pdf"),
+            caption="../report/forest.rst",
+            category="Meta-analyses",
+            subcategory="Forest plots",
+        ),
+        funnel=report(
+            multiext("results/pooling/{analysis}.funnel", ".png", ".svg", ".pdf"),
+            caption="../report/funnel.rst",
+            category="Meta-analyses",
+            subcategory="Funnel plots",
+        ),
     log:
         "results/logs/pool/pool_analysis.{analysis}.log",
     benchmark:
