@@ -192,7 +192,12 @@ def _stage_section(name: str, log: pd.DataFrame, agreement: pd.DataFrame | None)
     body = f"<p>{len(log):,} records entered {name} screening.</p>"
     body += "<h3>Final decisions</h3>" + html_table(_counts_of(log, "decision", "decision"))
     if agreement is not None and not agreement.empty:
-        body += "<h3>Agreement between reviewers</h3>" + html_table(agreement)
+        body += (
+            '<h3>Agreement between reviewers</h3><p class="note">Raw agreement and Cohen\'s '
+            "kappa compare the reviewers' labels (include, exclude, maybe), so include against "
+            "maybe counts as a disagreement here, though both pass the record on and it needs "
+            "no resolution.</p>" + html_table(agreement)
+        )
     conflicts = log[log["conflict"].astype(str).str.lower() == "true"]
     if not conflicts.empty:
         body += f"<h3>Conflicts ({len(conflicts):,})</h3>" + html_table(
