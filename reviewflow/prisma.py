@@ -60,6 +60,11 @@ def _rows(box: str, total: int, details: Mapping[str, int] | None = None) -> lis
     return rows
 
 
+def stack_records(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """One frame of the records identified by several exports."""
+    return pd.concat(list(tables), ignore_index=True)
+
+
 def count_prisma(
     records: pd.DataFrame,
     title_abstract: pd.DataFrame,
@@ -70,10 +75,14 @@ def count_prisma(
 ) -> pd.DataFrame:
     """The ``COUNTS`` table of one review, new or updated.
 
+    ``records`` are the records the latest search run exported (every row of its
+    normalised exports, including records an earlier run already found).
+
     Notes
     -----
-    With more than one search run, the latest is the update: identification and
-    screening count only records and groups first found in it, and the studies
+    With more than one search run, the latest is the update: identification counts
+    every record it exported, screening only the groups first found in it (records
+    already screened in an earlier run count as duplicates), and the studies
     included from earlier runs are the "previous studies" (Page et al. 2021, BMJ
     372:n71, updated-review template). Records of a later run that duplicate an
     earlier group count as duplicates. Reasons are listed in the configured order.

@@ -1,6 +1,6 @@
 rule prisma_counts:
     input:
-        records="results/ingest/records.tsv",
+        identified=latest_search_tables(),
         title_abstract="results/screening/title_abstract.tsv",
         full_text="results/screening/full_text.tsv",
     output:
