@@ -25,6 +25,7 @@ from reviewflow.pooling import (
     pool_mantel_haenszel,
     pool_peto,
     pool_random,
+    tau2_confidence_interval,
 )
 
 
@@ -188,6 +189,25 @@ def _sensitivity(
                 row.i2,
                 f"random effects, {row.method}",
             )
+    if len(yi) > 1:
+        tau2_lower, tau2_upper = tau2_confidence_interval(yi, vi)
+        rows.append(
+            {
+                "analysis": spec.id,
+                "kind": "tau2_ci",
+                "study": "",
+                "k": len(yi),
+                "estimate": overall[1].tau2,
+                "ci_lower": tau2_lower,
+                "ci_upper": tau2_upper,
+                "statistic": math.nan,
+                "df": len(yi) - 1,
+                "p_value": math.nan,
+                "tau2": overall[1].tau2,
+                "i2": overall[1].i2,
+                "note": "tau² with its 95% Q-profile CI (not back-transformed)",
+            }
+        )
     for kind, test in (("egger", egger_test(yi, vi)), ("begg", begg_test(yi, vi))):
         add(
             kind,

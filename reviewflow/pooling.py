@@ -316,3 +316,40 @@ def pool_peto(a: np.ndarray, n1: np.ndarray, c: np.ndarray, n2: np.ndarray) -> P
     return _normal_row(
         "fixed", "Peto", o_minus_e / v, estimate, math.sqrt(1 / v.sum()), q, math.nan, i2, h2
     )
+
+
+def tau2_confidence_interval(
+    yi: np.ndarray, vi: np.ndarray, level: float = LEVEL
+) -> tuple[float, float]:
+    """Q-profile confidence interval of tau² (Viechtbauer 2007, Stat Med 26:37-52).
+
+    Notes
+    -----
+    The bounds are the tau² at which the generalised Q statistic equals the upper and
+    lower (1 ± level)/2 quantiles of chi² with k - 1 df; a bound below zero is 0, as
+    metafor's ``confint`` reports it. Needs k >= 2.
+    """
+    k = len(yi)
+    if k < 2:
+        return math.nan, math.nan
+    df = k - 1
+
+    def bound(quantile: float) -> float:
+        target = stats.chi2.ppf(quantile, df)
+        if _generalised_q(yi, vi, 0.0) < target:
+            return 0.0
+        upper = 1.0
+        while _generalised_q(yi, vi, upper) > target:
+            upper *= 10
+        return float(
+            optimize.brentq(
+                lambda tau2: _generalised_q(yi, vi, tau2) - target,
+                0.0,
+                upper,
+                xtol=TAU2_TOLERANCE,
+                rtol=1e-14,
+                maxiter=500,
+            )
+        )
+
+    return bound((1 + level) / 2), bound((1 - level) / 2)
