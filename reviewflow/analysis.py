@@ -27,6 +27,7 @@ from reviewflow.pooling import (
     pool_random,
     tau2_confidence_interval,
 )
+from reviewflow.trimfill import trim_and_fill
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,22 @@ def _sensitivity(
             df=test.df,
             p_value=test.p_value,
             note=test.note,
+        )
+    if spec.trim_and_fill and len(yi) > 2:
+        filled = trim_and_fill(yi, vi, spec.method, spec.hksj)  # type: ignore[arg-type]
+        row = filled.pooled
+        add(
+            "trim_and_fill",
+            k=row.k,
+            estimate=row.estimate,
+            lower=row.ci_lower,
+            upper=row.ci_upper,
+            statistic=row.z,
+            p_value=row.p_value,
+            tau2=row.tau2,
+            i2=row.i2,
+            note=f"{filled.k0} studies filled on the {filled.side} (estimator L0, "
+            f"random effects {row.method})",
         )
     if len(subgroup_rows) > 1:
         estimates = np.array([rows_[1].estimate for rows_ in subgroup_rows.values()])
