@@ -13,7 +13,11 @@ import pytest
 from reviewflow.trimfill import trim_and_fill
 
 R_SCRIPT = Path(__file__).parent / "r" / "trimfill.R"
-RTOL = 1e-6  # metafor's REML iterations stop at a threshold of 1e-10 (set in the script)
+RTOL = 1e-6  # the final fit is refitted in R with a REML threshold of 1e-10
+TAU2_RTOL = 1e-5
+"""trimfill() re-estimates the centre of the trimmed data with metafor's default REML
+threshold (1e-5) whatever the model's control says, so the filled studies, and the
+tau² of the filled data, carry that error; estimate and SE still agree within 1e-6."""
 
 
 @pytest.fixture(scope="module")
@@ -43,4 +47,4 @@ def test_trim_and_fill_matches_metafor(reference, dataset, method):
     assert result.pooled.estimate == pytest.approx(float(expected["a"]), rel=RTOL)
     assert result.pooled.se == pytest.approx(float(expected["b"]), rel=RTOL)
     if method != "FE":
-        assert result.pooled.tau2 == pytest.approx(float(expected["c"]), rel=RTOL)
+        assert result.pooled.tau2 == pytest.approx(float(expected["c"]), rel=TAU2_RTOL)
