@@ -2,8 +2,9 @@
 
 Conventions follow metafor's ``escalc`` (Viechtbauer 2010, J Stat Softw 36(3)), so the
 numbers can be checked against it: log odds and risk ratios with ``add`` (default 1/2)
-added to every cell of a study that has a zero cell, studies with no events (or only
-events) in both arms dropped for OR and RR, and risk differences without correction.
+added to every cell of a study that has a zero cell (risk differences included, as
+escalc does by default), and studies with no events (or only events) in both arms
+dropped for OR and RR (kept for RD, where the corrected difference is defined).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def counts_effect(
     b, d = n1 - a, n2 - c
     if measure in ("OR", "RR") and ((a == 0 and c == 0) or (b == 0 and d == 0)):
         return math.nan, math.nan, False
-    corrected = measure in ("OR", "RR") and min(a, b, c, d) == 0 and add > 0
+    corrected = min(a, b, c, d) == 0 and add > 0
     if corrected:
         a, b, c, d = a + add, b + add, c + add, d + add
         n1, n2 = a + b, c + d
@@ -97,7 +98,7 @@ def counts_effect(
     if measure == "RR":
         return math.log((a / n1) / (c / n2)), 1 / a - 1 / n1 + 1 / c - 1 / n2, corrected
     p1, p2 = a / n1, c / n2
-    return p1 - p2, p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2, False
+    return p1 - p2, p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2, corrected
 
 
 def _check_counts(row: pd.Series, where: tuple[str | None, int]) -> None:

@@ -60,9 +60,10 @@ def cochran_q(yi: np.ndarray, vi: np.ndarray) -> tuple[float, float]:
 
 def _q_stats(q: float, k: int) -> tuple[int, float, float, float]:
     df = k - 1
-    q_p = float(stats.chi2.sf(q, df)) if df > 0 else math.nan
+    # one study: metafor reports Q = 0 with p = 1, I² = 0 and H² = 1
+    q_p = float(stats.chi2.sf(q, df)) if df > 0 else 1.0
     i2 = max(0.0, 100 * (q - df) / q) if df > 0 and q > 0 else 0.0
-    h2 = q / df if df > 0 else math.nan
+    h2 = q / df if df > 0 else 1.0
     return df, q_p, i2, h2
 
 
@@ -263,10 +264,12 @@ def pool_mantel_haenszel(
 ) -> PooledEstimate:
     """Mantel-Haenszel common effect from the raw 2x2 tables.
 
+    ``yi``/``vi`` are aligned with the counts (NaN for a study left out).
+
     Notes
     -----
     OR with the Robins-Breslow-Greenland variance, RR with Greenland-Robins, RD with
-    the Greenland-Robins/Sato variance, as in metafor's ``rma.mh``. Q is computed from
+    the Sato-Greenland-Robins variance, as in metafor's ``rma.mh``. Q is computed from
     the study ``yi``/``vi`` (continuity-corrected where a cell is zero) around the MH
     estimate; I² and H² follow from Q.
     """
@@ -288,11 +291,18 @@ def pool_mantel_haenszel(
     else:
         weights = n1 * n2 / n
         estimate = float(np.sum(a * n2 / n - c * n1 / n) / weights.sum())
-        numerator = np.sum(
-            (a * b * n2**3 + c * d * n1**3) / (n1 * n2 * n**2)
-        )  # Greenland-Robins (1985), Sato et al. (1989)
+        # Sato, Greenland, Robins (1989, Biometrics 45:1323-4), valid in sparse data
+        # as well as large strata; the variance rma.mh uses
+        p1, p2 = n1 / n, n2 / n
+        numerator = (
+            estimate * np.sum(c * p1**2 - a * p2**2 + p1 * p2 * (n2 - n1) / 2)
+            + np.sum(a * (n2 - c) / n + c * (n1 - a) / n) / 2
+        )
         variance = numerator / weights.sum() ** 2
-    keep = ~np.isnan(yi)
+    # Q leaves out studies without events (or only events) in both arms for every
+    # measure, RD included: rma.mh computes its study yi/vi with drop00 = TRUE
+    uninformative = ((a == 0) & (c == 0)) | ((b == 0) & (d == 0))
+    keep = ~np.isnan(yi) & ~uninformative
     q = float(np.sum((yi[keep] - estimate) ** 2 / vi[keep])) if keep.sum() > 1 else 0.0
     _, _, i2, h2 = _q_stats(q, int(keep.sum()))
     row = _normal_row(
