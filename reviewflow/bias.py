@@ -49,8 +49,9 @@ def begg_test(yi: np.ndarray, vi: np.ndarray) -> BiasTest:
 
     Notes
     -----
-    Standardised effects (yi - μ_FE) / sqrt(vi - 1/Σw); exact p-value for k < 50
-    without ties, as metafor's ``ranktest``.
+    Standardised effects (yi - μ_FE) / sqrt(vi - 1/Σw); exact p-value whenever there
+    are no ties (any k), else the normal approximation, as metafor's ``ranktest``
+    (``cor.test(..., method = "kendall", exact = TRUE)``).
     """
     k = len(yi)
     if k < 3:
@@ -58,6 +59,6 @@ def begg_test(yi: np.ndarray, vi: np.ndarray) -> BiasTest:
     weights = 1 / vi
     mean = np.sum(weights * yi) / np.sum(weights)
     standardised = (yi - mean) / np.sqrt(vi - 1 / np.sum(weights))
-    exact = k < 50 and len(set(vi)) == k and len(set(standardised)) == k
+    exact = len(set(vi)) == k and len(set(standardised)) == k
     tau, p_value = stats.kendalltau(standardised, vi, method="exact" if exact else "asymptotic")
     return BiasTest(float(tau), math.nan, float(p_value), _caution(k))
