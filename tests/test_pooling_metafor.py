@@ -34,13 +34,16 @@ RTOL = 1e-6
 """Relative agreement the issue asks for (metafor iterates to a threshold of 1e-10)."""
 ATOL = 1e-12
 """Absolute floor for values that are zero on both sides (tau² = 0, I² = 0, RD = 0)."""
-ATOL_ITERATIVE = 1e-9
-"""REML, ML and EB/PM: metafor stops Fisher scoring when the tau² change is < 1e-10;
-a tau² that is truncated near zero is then compared absolutely at this level."""
-
-ATOL_I2_ITERATIVE = 1e-6
-"""I² in percent is 100 tau² / (tau² + s²): where the true tau² is 0, metafor's Fisher
-scoring stops at tau² ~ 1e-11 (change < 1e-10), which is I² ~ 1e-7 for small s²."""
+ATOL_ITERATIVE = 1e-8
+"""REML, ML and EB/PM: metafor stops Fisher scoring when the tau² step is < 1e-10, so
+its tau² can be ~5e-11 short; a value near zero (tau², a prediction bound of a risk
+difference close to 0) is then compared absolutely at this level."""
+ATOL_I2_ITERATIVE = 1e-4
+"""I² in percent is 100 tau² / (tau² + s²), so a tau² error of δ is an I² error of
+~100 δ / s². metafor's Fisher scoring stops once the tau² step is < 1e-10, which for
+rare-event risk differences (s² ~ 1.6e-4, tau² ~ 5e-6) leaves I² off by 2.5e-5
+(checked: threshold 1e-14 gives our value); where the true tau² is 0 it stops at
+tau² ~ 1e-11. 1e-4 percentage points is far below the two printed decimals."""
 
 METHODS = ("FE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB")
 TESTS = ("z", "knha")
