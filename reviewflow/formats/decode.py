@@ -108,7 +108,8 @@ def _decode_8bit(data: bytes, path: str) -> str:
 
 
 def _check_line_lengths(text: str, path: str) -> None:
-    if len(text) <= MAX_LINE_CHARS:
+    """Refuse a giant line, except in XML: EndNote writes a whole library on one line."""
+    if len(text) <= MAX_LINE_CHARS or text.lstrip().startswith("<"):
         return
     lengths = [len(line) for line in text.split("\n")]
     longest = max(lengths)
