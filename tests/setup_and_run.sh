@@ -7,10 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(r-cran-metafor r-cran-survival chromium)
+debian_packages=(r-cran-metafor r-cran-survival r-cran-jsonlite chromium)
 missing=()
-command -v Rscript >/dev/null && Rscript -e 'library(metafor); library(survival)' >/dev/null 2>&1 \
-  || missing+=(r-cran-metafor r-cran-survival)
+command -v Rscript >/dev/null && Rscript -e "library(metafor); library(survival); library(jsonlite)" >/dev/null 2>&1 \
+  || missing+=(r-cran-metafor r-cran-survival r-cran-jsonlite)
 command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then as_root=(); else as_root=(sudo); fi
