@@ -1,20 +1,21 @@
 """PRISMA 2020 counts from the stage logs, reconciled before anything is drawn."""
 
 from reviewflow.cli import job
-from reviewflow.io import read_table, write_csv, write_table
-from reviewflow.prisma import count_prisma, reconcile_counts, stack_records, to_prisma2020_csv
-from reviewflow.tables import COUNTS, RECORDS, STAGE_LOG
+from reviewflow.io import read_table, write_table, write_text
+from reviewflow.prisma import count_prisma, reconcile_counts, to_prisma2020_csv
+from reviewflow.tables import COUNTS, GROUPS, INCLUDED, RECORDS, STAGE_LOG
 
 with job(snakemake.log[0]):
-    identified = [read_table(path, RECORDS) for path in snakemake.input.identified]
     counts = count_prisma(
-        stack_records(identified),
+        read_table(snakemake.input.records, RECORDS),
+        read_table(snakemake.input.groups, GROUPS),
         read_table(snakemake.input.title_abstract, STAGE_LOG),
         read_table(snakemake.input.full_text, STAGE_LOG),
-        snakemake.params.reasons,
+        read_table(snakemake.input.included, INCLUDED),
         snakemake.params.sources,
         snakemake.params.search_order,
+        reasons=snakemake.params.reasons,
     )
     reconcile_counts(counts)
     write_table(counts, snakemake.output.counts, COUNTS)
-    write_csv(to_prisma2020_csv(counts), snakemake.output.prisma2020)
+    write_text(to_prisma2020_csv(counts), snakemake.output.prisma2020)

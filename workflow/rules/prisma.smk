@@ -1,8 +1,10 @@
 rule prisma_counts:
     input:
-        identified=latest_search_tables(),
+        records="results/ingest/records.tsv",
+        groups="results/dedup/groups.tsv",
         title_abstract="results/screening/title_abstract.tsv",
         full_text="results/screening/full_text.tsv",
+        included="results/screening/included.tsv",
     output:
         counts="results/prisma/counts.tsv",
         prisma2020="results/prisma/PRISMA2020.csv",
