@@ -20,6 +20,8 @@ import pandas as pd
 from reviewflow.errors import InputTableError
 from reviewflow.tables import Table
 
+RESULT_MODE = 0o644
+"""mkstemp creates files only their owner can read; results are for the whole team."""
 FLOAT_FORMAT = "%.10g"
 """Ten significant digits: more than any printed statistic, stable across platforms."""
 
@@ -40,6 +42,7 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
     temporary_path = Path(temporary)
     try:
         yield temporary_path
+        os.chmod(temporary_path, RESULT_MODE)
         os.replace(temporary_path, target)
     finally:
         if temporary_path.exists():
