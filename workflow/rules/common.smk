@@ -42,16 +42,6 @@ def ingested_tables():
     return [f"results/ingest/exports/{search}/{source}.tsv" for search, source in keys]
 
 
-def latest_search_tables():
-    """The normalised exports of the latest search run: what PRISMA counts as identified."""
-    keys = sorted({(search, entry["source"]) for search, entry in export_entries()})
-    return [
-        f"results/ingest/exports/{search}/{source}.tsv"
-        for search, source in keys
-        if search == SEARCH_IDS[-1]
-    ]
-
-
 def export_files(wildcards):
     return [
         entry["path"]
