@@ -1,17 +1,20 @@
 """Draw the PRISMA 2020 flow diagram from the counts table.
 
-The template follows the counts: "new review, databases and registers only", "with
-other methods" (a right-hand column) or "updated review" (a left-hand column of
-previous studies), with box wording from Page et al. 2021 (BMJ 372:n71). Boxes are
-sized from their wrapped text, so long reason lists and seven-digit counts grow the
-box instead of overflowing it.
+The template follows the counts, as in Page et al. 2021 (BMJ 372:n71, figure 1 and
+its templates): "new review, databases and registers only"; "with other methods" (a
+right-hand column, when the counts have ``other_*`` boxes); "updated review" (a
+left-hand column of previous studies and a total box, when they have
+``previous_studies``). Box wording is the template's; each database and register has
+its own line and each exclusion reason its own item.
+
+Text is wrapped by its measured width and every box is sized from its measured text,
+so long reason lists and seven-digit counts grow the box instead of leaving it.
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -19,53 +22,87 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from reviewflow.io import atomic_path
-from reviewflow.prisma import box_totals
+from reviewflow.prisma import WAITING_LEFT, WAITING_OTHER, WAITING_PREVIOUS, box_details, box_totals
 
+FONT = "DejaVu Sans"  # shipped with matplotlib: the same metrics on every machine
 FONT_SIZE = 8.0
-LINE_HEIGHT = 0.165  # inches per text line at FONT_SIZE
-PAD = 0.09  # inches of padding inside a box
-BOX_WIDTH = 2.9
-SIDE_WIDTH = 2.75
-GAP_X = 0.35
-GAP_Y = 0.32
-PHASE_WIDTH = 0.32
-HEADER_HEIGHT = 0.42
-MARGIN = 0.25
-CHARS_PER_INCH = 72 / (FONT_SIZE * 0.53)
-MIN_INCLUDED_HEIGHT = 0.85  # the rotated "Included" label needs this much
-FOOTNOTE_HEIGHT = 0.55
-FOOTNOTE = (
+HEADER_SIZE = 8.5
+NOTE_SIZE = 6.5
+LINESPACING = 1.3
+PAD_X = 0.1  # inches between a box's edge and its text
+PAD_Y = 0.08
+SLACK = 0.94  # wrap at this share of the inner width: room for a substitute SVG font
+MAIN_WIDTH = 2.7
+SIDE_WIDTH = 2.7
+GAP_X = 0.4
+GAP_Y = 0.3
+PHASE_WIDTH = 0.3
+HEADER_HEIGHT = 0.4
+MARGIN = 0.2
+MIN_PHASE_HEIGHT = 0.8  # the rotated "Included" label needs this much
+STRETCH = 1.5  # a box at least 1/STRETCH of its row's height is stretched to the row
+INDENT = 0.16  # inches per indent level (hanging indent for wrapped lines)
+PITCH = FONT_SIZE * LINESPACING / 72  # inches from one text line to the next
+NBSP = "\u00a0"
+FOOTNOTES = (
     "*Consider, if feasible to do so, reporting the number of records identified from each "
     "database or register searched (rather than the total number across all "
-    "databases/registers).\n**If automation tools were used, indicate how many records were "
-    "excluded by a human and how many were excluded by automation tools."
+    "databases/registers).",
+    "**If automation tools were used, indicate how many records were excluded by a human "
+    "and how many were excluded by automation tools.",
 )
 
-BOX_COLOUR = "#ffffff"
 EDGE_COLOUR = "#333333"
-HEADER_COLOUR = "#f2c14e"
-PREVIOUS_COLOUR = "#d9d9d9"
-PHASE_COLOUR = "#a9c8e8"
+BOX_COLOUR = "#ffffff"
+MAIN_HEADER_COLOUR = "#f5c342"
+GREY_HEADER_COLOUR = "#d9d9d9"
+PHASE_COLOUR = "#a9c4eb"
+NOTE_COLOUR = "#444444"
 
 
-@dataclass
-class Box:
-    """A box's text lines and, once laid out, its position (inches, origin top-left)."""
+class _Measure:
+    """Text widths and heights in inches, from matplotlib's own renderer."""
 
-    lines: list[str]
-    width: float
-    x: float = 0.0
-    y: float = 0.0
-    height: float = field(init=False)
+    def __init__(self) -> None:
+        self.figure = plt.figure(dpi=72)
+        self.renderer = self.figure.canvas.get_renderer()
 
-    def __post_init__(self) -> None:
-        self.height = len(self.lines) * LINE_HEIGHT + 2 * PAD
+    def width(self, text: str, size: float = FONT_SIZE) -> float:
+        prop = FontProperties(family=FONT, size=size)
+        width, _, _ = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
+        return width / 72
 
+    def height(self, lines: Sequence[str], size: float = FONT_SIZE) -> float:
+        text = self.figure.text(
+            0, 0, "\n".join(lines), fontfamily=FONT, fontsize=size, linespacing=LINESPACING
+        )
+        extent = text.get_window_extent(self.renderer)
+        text.remove()
+        return extent.height / 72
 
-NBSP = "\u00a0"
+    def wrap(
+        self, text: str, width: float, rest_width: float | None = None, size: float = FONT_SIZE
+    ) -> list[str]:
+        """Greedy wrap at measured width (``rest_width`` for lines after the first)."""
+        words = text.split(" ")
+        line, lines = words[0], []
+        for word in words[1:]:
+            limit = (width if not lines else (rest_width or width)) * SLACK
+            candidate = f"{line} {word}"
+            if self.width(candidate.replace(NBSP, " "), size) > limit:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+        return [item.replace(NBSP, " ") for item in lines]
+
+    def close(self) -> None:
+        plt.close(self.figure)
 
 
 def _n(value: int) -> str:
@@ -73,205 +110,306 @@ def _n(value: int) -> str:
     return f"(n{NBSP}={NBSP}{value:,})"
 
 
-def _wrap(text: str, width: float, indent: str = "") -> list[str]:
-    chars = max(12, int((width - 2 * PAD) * CHARS_PER_INCH))
-    lines = textwrap.wrap(text, chars, subsequent_indent=indent) or [""]
-    return [line.replace(NBSP, " ") for line in lines]
+@dataclass
+class Box:
+    """A box's text lines (indent in inches, text) and place (inches, origin top-left,
+    y downwards)."""
 
+    lines: list[tuple[float, str]]
+    width: float
+    text_height: float
+    x: float = 0.0
+    y: float = 0.0
+    height: float = 0.0
 
-def _box(paragraphs: Sequence[str], width: float, indent_lines: Sequence[str] = ()) -> Box:
-    lines: list[str] = []
-    for paragraph in paragraphs:
-        lines += _wrap(paragraph, width)
-    for item in indent_lines:
-        lines += _wrap(item, width, indent="    ")
-    return Box(lines, width)
+    @property
+    def natural_height(self) -> float:
+        return self.text_height + 2 * PAD_Y
 
-
-def _details(counts: pd.DataFrame, box: str) -> list[tuple[str, int]]:
-    rows = counts[(counts["box"] == box) & (counts["detail"] != "")]
-    return [(row.detail, int(row.count)) for row in rows.itertuples()]
-
-
-def _identified_box(counts: pd.DataFrame, total: dict[str, int], width: float) -> Box:
-    lines = ["Records identified from*:"]
-    for box, label in (("database_results", "Databases"), ("register_results", "Registers")):
-        lines += _wrap(f"{label} {_n(total.get(box, 0))}", width, indent="    ")
-        for name, n in _details(counts, box):
-            lines += _wrap(f"    {name} {_n(n)}", width, indent="        ")
-    return Box(lines, width)
-
-
-def _reasons_box(counts: pd.DataFrame, box: str, total: int, width: float) -> Box:
-    reasons = [f"{reason} {_n(n)}" for reason, n in _details(counts, box)]
-    return _box(
-        [f"Reports excluded {_n(total)}:" if reasons else f"Reports excluded {_n(total)}"],
-        width,
-        reasons,
-    )
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self.x + self.width / 2, self.y + self.height / 2
 
 
 @dataclass
 class Layout:
+    """Every box, arrow, header and phase bar of one diagram."""
+
     boxes: dict[str, Box]
-    arrows: list[tuple[str, str, str]]  # from, to, side ("down" or "right" or "left")
+    arrows: list[tuple[str, str, str]]  # from box, to box, "right" | "down" | elbow kind
     headers: list[tuple[str, float, float, str]]  # text, x, width, colour
-    phases: list[tuple[str, str, str]]  # label, first box, last box
+    phases: list[tuple[str, float, float]]  # label, top, bottom
+    footnotes: list[str]
+    footnote_y: float
     width: float
     height: float
 
 
-def layout_prisma(counts: pd.DataFrame) -> Layout:
-    """Place every box of the template the counts call for."""
+def _text_box(measure: _Measure, width: float, items: Sequence[tuple[str, int]]) -> Box:
+    """A box of paragraphs; ``(text, level)`` indents by ``level`` steps."""
+    inner = width - 2 * PAD_X
+    lines: list[tuple[float, str]] = []
+    for text, level in items:
+        first, rest = level * INDENT, (level + 1) * INDENT
+        wrapped = measure.wrap(text, inner - first, inner - rest)
+        lines += [(first if index == 0 else rest, line) for index, line in enumerate(wrapped)]
+    return Box(lines, width, len(lines) * PITCH)
+
+
+def _identified_items(counts: pd.DataFrame, boxes: Sequence[tuple[str, str]]) -> list:
+    total = box_totals(counts)
+    items = []
+    for box, label in boxes:
+        if box not in total:
+            continue
+        items.append((f"{label} {_n(total[box])}", 1))
+        details = box_details(counts, box)
+        if list(details) != [label]:
+            items += [(f"{name} {_n(n)}", 2) for name, n in details.items()]
+    return items
+
+
+def _excluded_items(counts: pd.DataFrame, box: str) -> list:
+    reasons = box_details(counts, box)
+    total = box_totals(counts)[box]
+    if not reasons:
+        return [(f"Reports excluded {_n(total)}", 0)]
+    return [(f"Reports excluded {_n(total)}:", 0)] + [
+        (f"{reason} {_n(n)}", 1) for reason, n in reasons.items()
+    ]
+
+
+def _waiting(counts: pd.DataFrame, box: str, detail: str) -> int:
+    return box_details(counts, box).get(detail, 0) if box in box_totals(counts) else 0
+
+
+def _boxes(counts: pd.DataFrame, measure: _Measure) -> dict[str, Box]:
     total = box_totals(counts)
     updated = "previous_studies" in total
     other = "other_sought_reports" in total
-    new = "new " if updated else ""
+    box = _text_box
+    boxes = {
+        "identified": box(
+            measure,
+            MAIN_WIDTH,
+            [("Records identified from*:", 0)]
+            + _identified_items(
+                counts, (("database_results", "Databases"), ("register_results", "Registers"))
+            ),
+        ),
+        "removed": box(
+            measure,
+            SIDE_WIDTH,
+            [
+                ("Records removed before screening:", 0),
+                (f"Duplicate records removed {_n(total['duplicates'])}", 1),
+                (
+                    "Records marked as ineligible by automation tools "
+                    f"{_n(total['excluded_automatic'])}",
+                    1,
+                ),
+                (f"Records removed for other reasons {_n(total['excluded_other'])}", 1),
+            ],
+        ),
+        "screened": box(
+            measure, MAIN_WIDTH, [(f"Records screened {_n(total['records_screened'])}", 0)]
+        ),
+    }
+    excluded = [(f"Records excluded** {_n(total['records_excluded'])}", 0)]
+    waiting = _waiting(counts, "awaiting_screening", WAITING_LEFT)
+    if waiting:
+        excluded.append((f"Records awaiting screening† {_n(waiting)}", 0))
+    boxes["excluded"] = box(measure, SIDE_WIDTH, excluded)
+    for prefix, label in (("", WAITING_LEFT), ("other_", WAITING_OTHER)):
+        if prefix and not other:
+            continue
+        source = "dbr" if not prefix else "other"
+        boxes[f"{prefix}sought"] = box(
+            measure,
+            MAIN_WIDTH,
+            [(f"Reports sought for retrieval {_n(total[f'{source}_sought_reports'])}", 0)],
+        )
+        missing = [(f"Reports not retrieved {_n(total[f'{source}_notretrieved_reports'])}", 0)]
+        waiting = _waiting(counts, "awaiting_full_text", label)
+        if waiting:
+            missing.append((f"Reports awaiting assessment† {_n(waiting)}", 0))
+        boxes[f"{prefix}not_retrieved"] = box(measure, SIDE_WIDTH, missing)
+        boxes[f"{prefix}assessed"] = box(
+            measure,
+            MAIN_WIDTH,
+            [(f"Reports assessed for eligibility {_n(total[f'{source}_assessed'])}", 0)],
+        )
+        boxes[f"{prefix}reasons"] = box(
+            measure, SIDE_WIDTH, _excluded_items(counts, f"{source}_excluded")
+        )
+    if other:
+        boxes["other_identified"] = box(
+            measure,
+            MAIN_WIDTH,
+            [("Records identified from:", 0)]
+            + _identified_items(
+                counts,
+                (
+                    ("website_results", "Websites"),
+                    ("organisation_results", "Organisations"),
+                    ("citations_results", "Citation searching"),
+                ),
+            ),
+        )
+    new = "New studies" if updated else "Studies"
+    reports = "Reports of new included studies" if updated else "Reports of included studies"
+    boxes["included"] = box(
+        measure,
+        MAIN_WIDTH,
+        [
+            (f"{new} included in review {_n(total['new_studies'])}", 0),
+            (f"{reports} {_n(total['new_reports'])}", 0),
+        ],
+    )
+    if updated:
+        boxes["previous"] = box(
+            measure,
+            MAIN_WIDTH,
+            [
+                (
+                    "Studies included in previous version of review "
+                    f"{_n(total['previous_studies'])}",
+                    0,
+                ),
+                ("", 0),
+                (
+                    "Reports of studies included in previous version of review "
+                    f"{_n(total['previous_reports'])}",
+                    0,
+                ),
+            ],
+        )
+        boxes["total"] = box(
+            measure,
+            MAIN_WIDTH,
+            [
+                (f"Total studies included in review {_n(total['total_studies'])}", 0),
+                (f"Reports of total included studies {_n(total['total_reports'])}", 0),
+            ],
+        )
+    return boxes
+
+
+def _footnotes(counts: pd.DataFrame, measure: _Measure, width: float) -> list[str]:
+    total = box_totals(counts)
+    notes = list(FOOTNOTES)
+    screening, full_text = total.get("awaiting_screening", 0), total.get("awaiting_full_text", 0)
+    if screening or full_text:
+        previous = _waiting(counts, "awaiting_screening", WAITING_PREVIOUS) + _waiting(
+            counts, "awaiting_full_text", WAITING_PREVIOUS
+        )
+        note = (
+            f"†Review incomplete: {screening:,} record(s) await a title/abstract decision and "
+            f"{full_text:,} report(s) a full-text decision"
+        )
+        note += f", {previous:,} of them from the previous version." if previous else "."
+        notes.append(note)
+    lines = []
+    for note in notes:
+        lines += measure.wrap(note, width, size=NOTE_SIZE)
+    return lines
+
+
+ROWS = (
+    ("previous", "identified", "removed", "other_identified"),
+    ("screened", "excluded"),
+    ("sought", "not_retrieved", "other_sought", "other_not_retrieved"),
+    ("assessed", "reasons", "other_assessed", "other_reasons"),
+    ("included",),
+    ("total",),
+)
+PHASES = (("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, 5))
+
+
+def layout_prisma(counts: pd.DataFrame) -> Layout:
+    """Place every box of the template the counts call for."""
+    measure = _Measure()
+    try:
+        boxes = _boxes(counts, measure)
+        return _place(counts, boxes, measure)
+    finally:
+        measure.close()
+
+
+def _place(counts: pd.DataFrame, boxes: dict[str, Box], measure: _Measure) -> Layout:
+    updated, other = "previous" in boxes, "other_sought" in boxes
     x = MARGIN + PHASE_WIDTH + GAP_X
-    boxes: dict[str, Box] = {}
+    columns: dict[str, float] = {}
     headers = []
     if updated:
-        boxes["previous"] = _box(
-            [
-                f"Studies included in previous version of review {_n(total['previous_studies'])}",
-                "",
-                "Reports of studies included in previous version of review "
-                f"{_n(total['previous_reports'])}",
-            ],
-            BOX_WIDTH,
-        )
-        boxes["previous"].x = x
-        headers.append(("Previous studies", x, BOX_WIDTH, PREVIOUS_COLOUR))
-        x += BOX_WIDTH + GAP_X
-    main_x, side_x = x, x + BOX_WIDTH + GAP_X
+        columns["previous"] = x
+        headers.append(("Previous studies", x, MAIN_WIDTH, GREY_HEADER_COLOUR))
+        x += MAIN_WIDTH + GAP_X
+    new = "new " if updated else ""
+    columns["main"], columns["side"] = x, x + MAIN_WIDTH + GAP_X
     headers.append(
         (
             f"Identification of {new}studies via databases and registers",
-            main_x,
-            BOX_WIDTH + GAP_X + SIDE_WIDTH,
-            HEADER_COLOUR,
+            x,
+            MAIN_WIDTH + GAP_X + SIDE_WIDTH,
+            MAIN_HEADER_COLOUR,
         )
     )
-    boxes["identified"] = _identified_box(counts, total, BOX_WIDTH)
-    boxes["removed"] = _box(
-        ["Records removed before screening:"],
-        SIDE_WIDTH,
-        [
-            f"Duplicate records removed {_n(total['duplicates'])}",
-            f"Records marked as ineligible by automation tools {_n(total['excluded_automatic'])}",
-            f"Records removed for other reasons {_n(total['excluded_other'])}",
-        ],
-    )
-    awaiting = total.get("awaiting_screening", 0)
-    boxes["screened"] = _box([f"Records screened {_n(total['records_screened'])}"], BOX_WIDTH)
-    boxes["excluded"] = _box(
-        [f"Records excluded** {_n(total['records_excluded'])}"]
-        + ([f"Records awaiting a decision {_n(awaiting)}"] if awaiting else []),
-        SIDE_WIDTH,
-    )
-    boxes["sought"] = _box(
-        [f"Reports sought for retrieval {_n(total['dbr_sought_reports'])}"], BOX_WIDTH
-    )
-    boxes["not_retrieved"] = _box(
-        [f"Reports not retrieved {_n(total['dbr_notretrieved_reports'])}"], SIDE_WIDTH
-    )
-    boxes["assessed"] = _box(
-        [f"Reports assessed for eligibility {_n(total['dbr_assessed'])}"], BOX_WIDTH
-    )
-    boxes["reasons"] = _reasons_box(counts, "dbr_excluded", total["dbr_excluded"], SIDE_WIDTH)
-    if updated:
-        included_text = [
-            f"New studies included in review {_n(total['new_studies'])}",
-            f"Reports of new included studies {_n(total['new_reports'])}",
-        ]
-    else:
-        included_text = [
-            f"Studies included in review {_n(total['new_studies'])}",
-            f"Reports of included studies {_n(total['new_reports'])}",
-        ]
-    if total.get("awaiting_full_text"):
-        included_text.append(
-            f"Reports awaiting a full-text decision {_n(total['awaiting_full_text'])}"
-        )
-    boxes["included"] = _box(included_text, BOX_WIDTH)
-    rows = [
-        ("identified", "removed"),
-        ("screened", "excluded"),
-        ("sought", "not_retrieved"),
-        ("assessed", "reasons"),
-    ]
-    other_x = side_x + SIDE_WIDTH + GAP_X
+    x += MAIN_WIDTH + GAP_X + SIDE_WIDTH + GAP_X
     if other:
+        columns["other"], columns["other_side"] = x, x + MAIN_WIDTH + GAP_X
         headers.append(
             (
                 f"Identification of {new}studies via other methods",
-                other_x,
-                BOX_WIDTH + GAP_X + SIDE_WIDTH,
-                HEADER_COLOUR,
+                x,
+                MAIN_WIDTH + GAP_X + SIDE_WIDTH,
+                GREY_HEADER_COLOUR,
             )
         )
-        items = [
-            f"{label} {_n(total[box])}"
-            for box, label in (
-                ("website_results", "Websites"),
-                ("organisation_results", "Organisations"),
-                ("citations_results", "Citation searching"),
-            )
-            if box in total
-        ]
-        boxes["other_identified"] = _box(["Records identified from:"], BOX_WIDTH, items)
-        boxes["other_sought"] = _box(
-            [f"Reports sought for retrieval {_n(total['other_sought_reports'])}"], BOX_WIDTH
-        )
-        boxes["other_not_retrieved"] = _box(
-            [f"Reports not retrieved {_n(total['other_notretrieved_reports'])}"], SIDE_WIDTH
-        )
-        boxes["other_assessed"] = _box(
-            [f"Reports assessed for eligibility {_n(total['other_assessed'])}"], BOX_WIDTH
-        )
-        boxes["other_reasons"] = _reasons_box(
-            counts, "other_excluded", total["other_excluded"], SIDE_WIDTH
-        )
-    if updated:
-        boxes["total"] = _box(
-            [
-                f"Total studies included in review {_n(total['total_studies'])}",
-                f"Reports of total included studies {_n(total['total_reports'])}",
-            ],
-            BOX_WIDTH,
-        )
-    row_cells: list[list[str]] = [
-        ["previous", "identified", "removed", "other_identified"],
-        ["screened", "excluded"],
-        ["sought", "not_retrieved", "other_sought", "other_not_retrieved"],
-        ["assessed", "reasons", "other_assessed", "other_reasons"],
-        ["total", "included"],
-    ]
-    y = MARGIN + HEADER_HEIGHT + GAP_Y * 0.6
-    for cells in row_cells:
-        present = [name for name in cells if name in boxes]
-        height = max(boxes[name].height for name in present)
-        if "included" in cells:
-            height = max(height, MIN_INCLUDED_HEIGHT)
-        for name in present:
-            boxes[name].y = y
-            boxes[name].height = height if name not in ("previous",) else boxes[name].height
-        y += height + GAP_Y
+        x += MAIN_WIDTH + GAP_X + SIDE_WIDTH + GAP_X
+    width = x - GAP_X + MARGIN
     for name, box in boxes.items():
-        if name in ("identified", "screened", "sought", "assessed", "included"):
-            box.x = main_x
+        if name in ("previous",):
+            box.x = columns["previous"]
         elif name in ("removed", "excluded", "not_retrieved", "reasons"):
-            box.x = side_x
+            box.x = columns["side"]
+        elif name in ("other_not_retrieved", "other_reasons"):
+            box.x = columns["other_side"]
         elif name.startswith("other_"):
-            box.x = (
-                other_x
-                if not name.endswith(("not_retrieved", "reasons"))
-                else (other_x + BOX_WIDTH + GAP_X)
-            )
-        elif name in ("previous", "total"):
-            box.x = MARGIN + PHASE_WIDTH + GAP_X
-    arrows = [(main, side, "right") for main, side in rows]
-    arrows += [
+            box.x = columns["other"]
+        else:
+            box.x = columns["main"]
+    y = MARGIN + HEADER_HEIGHT + GAP_Y
+    row_spans = []
+    for row_index, names in enumerate(ROWS):
+        present = [name for name in names if name in boxes]
+        if not present:
+            row_spans.append((y, y))
+            continue
+        height = max(boxes[name].natural_height for name in present)
+        phase_rows = [phase for phase in PHASES if phase[1] == phase[2] == row_index]
+        if phase_rows or (row_index == 4 and "total" not in boxes):
+            height = max(height, MIN_PHASE_HEIGHT)
+        for name in present:
+            box = boxes[name]
+            box.height = height if box.natural_height * STRETCH >= height else box.natural_height
+            box.y = y + (height - box.height) / 2
+        row_spans.append((y, y + height))
+        y += height + GAP_Y
+    phases = []
+    for label, first, last in PHASES:
+        spans = [span for span in row_spans[first : last + 1] if span[1] > span[0]]
+        top, bottom = spans[0][0], max(end for _, end in spans)
+        phases.append((label, top, bottom))
+    footnote_width = width - 2 * MARGIN
+    footnotes = _footnotes(counts, measure, footnote_width)
+    footnote_y = y - GAP_Y / 2
+    height = footnote_y + measure.height(footnotes, NOTE_SIZE) + MARGIN
+    arrows = [
+        ("identified", "removed", "right"),
+        ("screened", "excluded", "right"),
+        ("sought", "not_retrieved", "right"),
+        ("assessed", "reasons", "right"),
         ("identified", "screened", "down"),
         ("screened", "sought", "down"),
         ("sought", "assessed", "down"),
@@ -283,63 +421,37 @@ def layout_prisma(counts: pd.DataFrame) -> Layout:
             ("other_sought", "other_not_retrieved", "right"),
             ("other_sought", "other_assessed", "down"),
             ("other_assessed", "other_reasons", "right"),
-            ("other_assessed", "included", "elbow"),
+            ("other_assessed", "included", "down-left"),
         ]
     if updated:
-        arrows += [("previous", "total", "down"), ("included", "total", "left")]
-    right = max(box.x + box.width for box in boxes.values()) + MARGIN
-    bottom = max(box.y + box.height for box in boxes.values()) + FOOTNOTE_HEIGHT + MARGIN
-    phases = [
-        ("Identification", "identified", "identified"),
-        ("Screening", "screened", "assessed"),
-        ("Included", "included", "included"),
-    ]
-    return Layout(boxes, arrows, headers, phases, right, bottom)
+        arrows += [("included", "total", "down"), ("previous", "total", "down-right")]
+    return Layout(boxes, arrows, headers, phases, footnotes, footnote_y, width, height)
 
 
 def figure_prisma(counts: pd.DataFrame) -> plt.Figure:
-    """The diagram as a matplotlib figure (inches map 1:1 to data units)."""
+    """The diagram as a matplotlib figure (data units are inches, y downwards)."""
     layout = layout_prisma(counts)
     figure = plt.figure(figsize=(layout.width, layout.height))
     axes = figure.add_axes((0, 0, 1, 1))
     axes.set_xlim(0, layout.width)
     axes.set_ylim(layout.height, 0)
     axes.axis("off")
+    text_style = {"fontfamily": FONT, "linespacing": LINESPACING}
     for text, x, width, colour in layout.headers:
-        axes.add_patch(
-            Rectangle(
-                (x, MARGIN),
-                width,
-                HEADER_HEIGHT,
-                facecolor=colour,
-                edgecolor=EDGE_COLOUR,
-                linewidth=0.8,
-            )
-        )
+        _rounded(axes, x, MARGIN, width, HEADER_HEIGHT, colour)
         axes.text(
             x + width / 2,
             MARGIN + HEADER_HEIGHT / 2,
             text,
             ha="center",
             va="center",
-            fontsize=FONT_SIZE + 0.5,
+            fontsize=HEADER_SIZE,
             fontweight="bold",
+            gid="header",
+            **text_style,
         )
-    for label, first, last in layout.phases:
-        top = layout.boxes[first].y
-        bottom = max(layout.boxes[name].y + layout.boxes[name].height for name in (first, last))
-        if label == "Included" and "total" in layout.boxes:
-            bottom = max(bottom, layout.boxes["total"].y + layout.boxes["total"].height)
-        axes.add_patch(
-            Rectangle(
-                (MARGIN, top),
-                PHASE_WIDTH,
-                bottom - top,
-                facecolor=PHASE_COLOUR,
-                edgecolor=EDGE_COLOUR,
-                linewidth=0.8,
-            )
-        )
+    for label, top, bottom in layout.phases:
+        _rounded(axes, MARGIN, top, PHASE_WIDTH, bottom - top, PHASE_COLOUR)
         axes.text(
             MARGIN + PHASE_WIDTH / 2,
             (top + bottom) / 2,
@@ -347,79 +459,110 @@ def figure_prisma(counts: pd.DataFrame) -> plt.Figure:
             rotation=90,
             ha="center",
             va="center",
-            fontsize=FONT_SIZE + 0.5,
+            fontsize=HEADER_SIZE,
             fontweight="bold",
+            gid=f"phase-{label}",
+            **text_style,
         )
     for name, box in layout.boxes.items():
-        colour = PREVIOUS_COLOUR if name in ("previous", "total") else BOX_COLOUR
         axes.add_patch(
             Rectangle(
                 (box.x, box.y),
                 box.width,
                 box.height,
-                facecolor=colour,
+                facecolor=BOX_COLOUR,
                 edgecolor=EDGE_COLOUR,
                 linewidth=0.8,
                 gid=f"box-{name}",
             )
         )
-        axes.text(
-            box.x + PAD,
-            box.y + PAD,
-            "\n".join(box.lines),
-            ha="left",
-            va="top",
-            fontsize=FONT_SIZE,
-            linespacing=1.25,
-            gid=f"text-{name}",
-        )
-    for start, end, side in layout.arrows:
-        _arrow(axes, layout.boxes[start], layout.boxes[end], side)
-    footnote_width = layout.width - 2 * MARGIN
-    chars = int(footnote_width * 72 / ((FONT_SIZE - 1.5) * 0.53))
-    footnote = "\n".join(textwrap.fill(part, chars) for part in FOOTNOTE.split("\n"))
+        top = box.y + (box.height - box.text_height) / 2
+        for index, (indent, line) in enumerate(box.lines):
+            axes.text(
+                box.x + PAD_X + indent,
+                top + (index + 0.5) * PITCH,
+                line,
+                ha="left",
+                va="center",
+                fontsize=FONT_SIZE,
+                gid=f"text-{name}",
+                **text_style,
+            )
+    for start, end, kind in layout.arrows:
+        _arrow(axes, layout.boxes[start], layout.boxes[end], kind)
     axes.text(
         MARGIN,
-        layout.height - MARGIN - FOOTNOTE_HEIGHT + 0.12,
-        footnote,
+        layout.footnote_y,
+        "\n".join(layout.footnotes),
         ha="left",
         va="top",
-        fontsize=FONT_SIZE - 1.5,
-        color="#444444",
-        linespacing=1.2,
+        fontsize=NOTE_SIZE,
+        color=NOTE_COLOUR,
+        gid="footnotes",
+        **text_style,
     )
     return figure
 
 
-def _arrow(axes, start: Box, end: Box, side: str) -> None:
-    style = dict(arrowstyle="-|>", mutation_scale=9, color=EDGE_COLOUR, linewidth=0.9)
-    if side == "right":
-        y = start.y + min(start.height, end.height) / 2
-        points = [(start.x + start.width, y), (end.x, y)]
-    elif side == "left":
-        y = start.y + start.height / 2
-        points = [(start.x, y), (end.x + end.width, y)]
-    elif side == "down":
-        x = start.x + start.width / 2
-        points = [(x, start.y + start.height), (x, end.y)]
-    else:  # elbow: down from start, then left into the side of end
-        x = start.x + start.width / 2
-        y = end.y + end.height / 2
-        axes.plot([x, x], [start.y + start.height, y], color=EDGE_COLOUR, linewidth=0.9)
-        points = [(x, y), (end.x + end.width, y)]
-    axes.add_patch(FancyArrowPatch(points[0], points[1], **style))
+def _rounded(axes, x: float, y: float, width: float, height: float, colour: str) -> None:
+    axes.add_patch(
+        FancyBboxPatch(
+            (x, y),
+            width,
+            height,
+            boxstyle="round,pad=0,rounding_size=0.06",
+            facecolor=colour,
+            edgecolor=EDGE_COLOUR,
+            linewidth=0.8,
+        )
+    )
+
+
+def _arrow(axes, start: Box, end: Box, kind: str) -> None:
+    line = {"color": EDGE_COLOUR, "linewidth": 0.9}
+    start_x, start_y = start.centre
+    end_y = end.centre[1]
+    if kind == "right":
+        points = (start.x + start.width, start_y), (end.x, start_y)
+    elif kind == "down":
+        points = (start_x, start.y + start.height), (start_x, end.y)
+    else:  # down, then sideways into the side of ``end``
+        axes.plot(
+            [start_x, start_x], [start.y + start.height, end_y], solid_capstyle="projecting", **line
+        )
+        side = end.x + end.width if kind == "down-left" else end.x
+        points = (start_x, end_y), (side, end_y)
+    axes.add_patch(
+        FancyArrowPatch(*points, arrowstyle="-|>", mutation_scale=9, shrinkA=0, shrinkB=0, **line)
+    )
 
 
 def draw_prisma(counts: pd.DataFrame, paths: Sequence[str | Path]) -> None:
     """Write the diagram to each path (format from its suffix), atomically.
 
-    SVG keeps text as text (searchable, editable); PNG is 300 dpi.
+    SVG keeps text as text (``svg.fonttype: none``: searchable, editable); PNG is
+    300 dpi; PDF embeds the font.
     """
-    with plt.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans"}):
+    settings = {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "reviewflow"}
+    with plt.rc_context(settings):
         figure = figure_prisma(counts)
         try:
             for path in paths:
                 with atomic_path(path) as temporary:
-                    figure.savefig(temporary, dpi=300, format=Path(path).suffix.lstrip("."))
+                    figure.savefig(
+                        temporary,
+                        dpi=300,
+                        format=Path(path).suffix.lstrip("."),
+                        metadata=_metadata(Path(path).suffix),
+                    )
         finally:
             plt.close(figure)
+
+
+def _metadata(suffix: str) -> dict[str, str | None]:
+    """No creation date in the file: the same counts give the same bytes."""
+    if suffix == ".svg":
+        return {"Date": None}
+    if suffix == ".pdf":
+        return {"CreationDate": None}
+    return {}
