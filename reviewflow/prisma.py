@@ -422,6 +422,10 @@ SPECIFIC = {
     "register_specific_results": "register_results",
 }
 LISTED = ("dbr_excluded", "other_excluded")
+NEW_REVIEW_TEXT = {
+    "new_studies": "Studies included in review",
+    "new_reports": "Reports of included studies",
+}
 
 
 def _package_name(text: str) -> str:
@@ -451,8 +455,8 @@ def to_prisma2020_csv(counts: pd.DataFrame) -> str:
     updated = "previous_studies" in total
     rows = []
     for data, node, box, boxtext in TEMPLATE_ROWS:
-        if box in ("newstud", "othstud") and not updated:
-            boxtext = boxtext.replace("new studies", "studies")
+        if not updated:
+            boxtext = NEW_REVIEW_TEXT.get(data, boxtext).replace("new studies", "studies")
         if data in SPECIFIC:
             value = _listing(box_details(counts, SPECIFIC[data]))
         elif data in LISTED:

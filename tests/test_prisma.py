@@ -363,8 +363,9 @@ def test_prisma2020_csv_follows_the_package_template():
     assert package_reasons(n["other_excluded"]) == {"abstract only - no data - conference": 1}
     assert (n["records_screened"], n["new_studies"], n["previous_studies"]) == ("705", "9", "0")
     assert "awaiting_screening" not in n and "awaiting_full_text" not in n
-    title = table.loc[table["box"] == "newstud", "boxtext"].iloc[0]
-    assert title == "Identification of studies via databases and registers"
+    text = dict(zip(table["box"] + "/" + table["data"], table["boxtext"], strict=True))
+    assert text["newstud/NA"] == "Identification of studies via databases and registers"
+    assert text["box10/new_studies"] == "Studies included in review"  # new-review template
 
 
 def test_prisma2020_csv_of_an_update_names_new_studies():
@@ -372,5 +373,6 @@ def test_prisma2020_csv_of_an_update_names_new_studies():
     table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     n = dict(zip(table["data"], table["n"], strict=False))
     assert (n["previous_studies"], n["new_studies"], n["total_reports"]) == ("2", "1", "6")
-    title = table.loc[table["box"] == "newstud", "boxtext"].iloc[0]
-    assert title == "Identification of new studies via databases and registers"
+    text = dict(zip(table["box"] + "/" + table["data"], table["boxtext"], strict=True))
+    assert text["newstud/NA"] == "Identification of new studies via databases and registers"
+    assert text["box10/new_studies"] == "New studies included in review"
