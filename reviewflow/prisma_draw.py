@@ -28,7 +28,10 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from reviewflow.io import atomic_path
 from reviewflow.prisma import WAITING_LEFT, WAITING_OTHER, WAITING_PREVIOUS, box_details, box_totals
 
-FONT = "DejaVu Sans"  # shipped with matplotlib: the same metrics on every machine
+FONT = "sans-serif"
+SANS_SERIF = ["DejaVu Sans", "Verdana", "Arial", "Helvetica"]
+"""DejaVu Sans ships with matplotlib (the same metrics everywhere); SVG viewers without
+it fall back along this list."""
 FONT_SIZE = 8.0
 HEADER_SIZE = 8.5
 NOTE_SIZE = 6.5
@@ -543,7 +546,12 @@ def draw_prisma(counts: pd.DataFrame, paths: Sequence[str | Path]) -> None:
     SVG keeps text as text (``svg.fonttype: none``: searchable, editable); PNG is
     300 dpi; PDF embeds the font.
     """
-    settings = {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "reviewflow"}
+    settings = {
+        "svg.fonttype": "none",
+        "pdf.fonttype": 42,
+        "svg.hashsalt": "reviewflow",
+        "font.sans-serif": SANS_SERIF,
+    }
     with plt.rc_context(settings):
         figure = figure_prisma(counts)
         try:
