@@ -172,7 +172,8 @@ def count_prisma(
     - A pending decision is neither excluded nor passed: it waits in
       ``awaiting_screening`` / ``awaiting_full_text``, and "reports assessed" counts
       only reports with a full-text decision.
-    - Updated review: reports included from earlier runs are the previous version's
+    - Updated review: included reports whose duplicate group an earlier run found
+      (``search_id`` in ``included.tsv``) are the previous version's
       (``previous_reports``; ``previous_studies`` their studies). ``new_studies``
       counts studies with no report in the previous version, so a new report of a
       known study adds to ``new_reports`` but not to ``new_studies``.
