@@ -16,12 +16,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
@@ -72,7 +75,7 @@ class _Measure:
 
     def __init__(self) -> None:
         self.figure = plt.figure(dpi=72)
-        self.renderer = self.figure.canvas.get_renderer()
+        self.renderer = FigureCanvasAgg(self.figure).get_renderer()
 
     def width(self, text: str, size: float = FONT_SIZE) -> float:
         prop = FontProperties(family=FONT, size=size)
@@ -92,7 +95,7 @@ class _Measure:
     ) -> list[str]:
         """Greedy wrap at measured width (``rest_width`` for lines after the first)."""
         words = text.split(" ")
-        line, lines = words[0], []
+        line, lines = words[0], list[str]()
         for word in words[1:]:
             limit = (width if not lines else (rest_width or width)) * SLACK
             candidate = f"{line} {word}"
@@ -439,7 +442,7 @@ def figure_prisma(counts: pd.DataFrame) -> plt.Figure:
     axes.set_xlim(0, layout.width)
     axes.set_ylim(layout.height, 0)
     axes.axis("off")
-    text_style = {"fontfamily": FONT, "linespacing": LINESPACING}
+    text_style: dict[str, Any] = {"fontfamily": FONT, "linespacing": LINESPACING}
     for text, x, width, colour in layout.headers:
         _rounded(axes, x, MARGIN, width, HEADER_HEIGHT, colour)
         axes.text(
@@ -507,7 +510,7 @@ def figure_prisma(counts: pd.DataFrame) -> plt.Figure:
     return figure
 
 
-def _rounded(axes, x: float, y: float, width: float, height: float, colour: str) -> None:
+def _rounded(axes: Axes, x: float, y: float, width: float, height: float, colour: str) -> None:
     axes.add_patch(
         FancyBboxPatch(
             (x, y),
@@ -521,8 +524,8 @@ def _rounded(axes, x: float, y: float, width: float, height: float, colour: str)
     )
 
 
-def _arrow(axes, start: Box, end: Box, kind: str) -> None:
-    line = {"color": EDGE_COLOUR, "linewidth": 0.9}
+def _arrow(axes: Axes, start: Box, end: Box, kind: str) -> None:
+    line: dict[str, Any] = {"color": EDGE_COLOUR, "linewidth": 0.9}
     start_x, start_y = start.centre
     end_y = end.centre[1]
     if kind == "right":
@@ -546,13 +549,14 @@ def draw_prisma(counts: pd.DataFrame, paths: Sequence[str | Path]) -> None:
     SVG keeps text as text (``svg.fonttype: none``: searchable, editable); PNG is
     300 dpi; PDF embeds the font.
     """
-    settings = {
-        "svg.fonttype": "none",
-        "pdf.fonttype": 42,
-        "svg.hashsalt": "reviewflow",
-        "font.sans-serif": SANS_SERIF,
-    }
-    with plt.rc_context(settings):
+    with plt.rc_context(
+        {
+            "svg.fonttype": "none",
+            "pdf.fonttype": 42,
+            "svg.hashsalt": "reviewflow",
+            "font.sans-serif": SANS_SERIF,
+        }
+    ):
         figure = figure_prisma(counts)
         try:
             for path in paths:
