@@ -212,6 +212,14 @@ def pool_random(
     variance, as metafor reports them for every estimator. With ``hksj`` the SE is
     sqrt(Σw(y - μ)² / ((k - 1) Σw)) and the CI, p-value and prediction interval use
     the t distribution with k - 1 df (metafor ``test = "knha"``).
+
+    The prediction interval is μ ± crit · sqrt(SE² + τ²) as metafor's ``predict()``
+    computes it by default: crit from the normal distribution with the normal CI, and
+    from t with the model's k - 1 df under Knapp-Hartung. Higgins et al.'s (2009,
+    J R Stat Soc A 172:137-59) t with k - 2 df is metafor's ``pi.type = "riley"``,
+    not its default, and is not what we report. With k = 1 the row is the study itself
+    (τ² = 0, Q = 0) and the CI is normal whatever ``hksj`` says (t with 0 df is
+    undefined).
     """
     k = len(yi)
     tau2 = estimate_tau2(yi, vi, method)
@@ -363,3 +371,162 @@ def tau2_confidence_interval(
         )
 
     return bound((1 + level) / 2), bound((1 - level) / 2)
+
+
+def mantel_haenszel_weights(
+    measure: Literal["OR", "RR", "RD"],
+    a: np.ndarray,
+    n1: np.ndarray,
+    c: np.ndarray,
+    n2: np.ndarray,
+) -> np.ndarray:
+    """Per-study Mantel-Haenszel weights in percent (metafor ``weights.rma.mh``).
+
+    Notes
+    -----
+    OR: b c / n; RR: c n1 / n; RD: n1 n2 / n (Greenland & Robins 1985), the weights
+    the MH estimate gives each table's study-level estimate; RevMan prints the same.
+    """
+    n = n1 + n2
+    if measure == "OR":
+        weights = (n1 - a) * c / n
+    elif measure == "RR":
+        weights = c * n1 / n
+    else:
+        weights = n1 * n2 / n
+    return 100 * weights / weights.sum()
+
+
+def peto_weights(a: np.ndarray, n1: np.ndarray, c: np.ndarray, n2: np.ndarray) -> np.ndarray:
+    """Per-study Peto weights in percent: the hypergeometric variances V (``weights.rma.peto``)."""
+    n = n1 + n2
+    events = a + c
+    variance = n1 * n2 * events * (n - events) / (n**2 * (n - 1))
+    return 100 * variance / variance.sum()
+
+
+@dataclass(frozen=True)
+class MetaRegression:
+    """A mixed-effects meta-regression ``yi = X b + u + e`` (metafor ``rma(mods = X)``)."""
+
+    coefficients: np.ndarray
+    se: np.ndarray
+    statistic: np.ndarray
+    p_value: np.ndarray
+    ci_lower: np.ndarray
+    ci_upper: np.ndarray
+    tau2: float
+    df: float
+    """Residual df k - p for the t tests under Knapp-Hartung, else NaN (normal)."""
+
+
+def _projection(vi: np.ndarray, design: np.ndarray, tau2: float) -> np.ndarray:
+    """P = W - W X (X'WX)⁻¹ X'W with W = diag(1 / (vi + tau2))."""
+    weights = np.diag(1 / (vi + tau2))
+    middle = np.linalg.inv(design.T @ weights @ design)
+    return weights - weights @ design @ middle @ design.T @ weights
+
+
+def estimate_tau2_regression(
+    yi: np.ndarray, vi: np.ndarray, design: np.ndarray, method: TauMethod | Literal["FE"]
+) -> float:
+    """tau² of a meta-regression with design matrix ``design`` (k x p), by ``method``.
+
+    Notes
+    -----
+    metafor's estimators with moderators (Viechtbauer 2005, J Educ Behav Stat
+    30:261-93; Viechtbauer et al. 2015, Res Synth Methods 6:306-22): DL =
+    (Q_E - (k - p)) / tr(P₀); HE = (y'(I - H)y - tr((I - H)V)) / (k - p); SJ with
+    start value var(y)(k - 1)/k; PM and EB: the root of the generalised Q_E = k - p;
+    ML and REML: the root of the (restricted) likelihood score y'PPy = tr(W) (ML) or
+    tr(P) (REML); all truncated at 0. With an intercept alone they equal
+    ``estimate_tau2``.
+    """
+    k, p = design.shape
+    if method == "FE" or k <= p:
+        return 0.0
+    if method == "DL":
+        projection = _projection(vi, design, 0.0)
+        return max(0.0, float((yi @ projection @ yi - (k - p)) / np.trace(projection)))
+    if method == "HE":
+        residual_maker = np.eye(k) - design @ np.linalg.pinv(design)
+        spread = float(yi @ residual_maker @ yi) - float(np.trace(residual_maker * vi))
+        return max(0.0, spread / (k - p))
+    if method == "SJ":
+        start = float(np.var(yi))
+        if start <= 0:
+            return 0.0
+        return start * float(yi @ _projection(vi, design, start) @ yi) / (k - p)
+
+    def generalised_q(tau2: float) -> float:
+        return float(yi @ _projection(vi, design, tau2) @ yi) - (k - p)
+
+    def score(tau2: float) -> float:
+        projection = _projection(vi, design, tau2)
+        fitted = float(yi @ projection @ projection @ yi)
+        if method == "ML":
+            return fitted - float(np.sum(1 / (vi + tau2)))
+        return fitted - float(np.trace(projection))
+
+    equation = generalised_q if method in ("PM", "EB") else score
+    if method not in ("PM", "EB", "ML", "REML"):
+        raise ValueError(f"unknown tau² estimator {method}")
+    return _nonnegative_root(equation)
+
+
+def _nonnegative_root(equation) -> float:  # type: ignore[no-untyped-def]
+    """The root of a decreasing ``equation`` on [0, ∞); 0 when it starts at or below 0."""
+    if equation(0.0) <= 0:
+        return 0.0
+    upper = 1.0
+    while equation(upper) > 0:
+        upper *= 10
+    return float(
+        optimize.brentq(equation, 0.0, upper, xtol=TAU2_TOLERANCE, rtol=1e-14, maxiter=500)
+    )
+
+
+def fit_meta_regression(
+    yi: np.ndarray,
+    vi: np.ndarray,
+    design: np.ndarray,
+    method: TauMethod | Literal["FE"] = "REML",
+    knha: bool = False,
+    level: float = LEVEL,
+) -> MetaRegression:
+    """Weighted least squares with weights 1 / (vi + tau²) and Wald (or Knapp-Hartung) tests.
+
+    Notes
+    -----
+    b = (X'WX)⁻¹X'Wy, Var(b) = (X'WX)⁻¹; with ``knha`` Var(b) is multiplied by
+    y'Py / (k - p) and tests use t with k - p df (Knapp & Hartung 2003, Stat Med
+    22:2693-710), as metafor's ``test = "knha"`` (no truncation of the factor at 1).
+    """
+    k, p = design.shape
+    tau2 = estimate_tau2_regression(yi, vi, design, method)
+    weights = 1 / (vi + tau2)
+    covariance = np.linalg.inv(design.T @ (weights[:, None] * design))
+    coefficients = covariance @ design.T @ (weights * yi)
+    df = math.nan
+    if knha and k > p:
+        residual = yi - design @ coefficients
+        covariance = covariance * float(np.sum(weights * residual**2)) / (k - p)
+        df = float(k - p)
+    se = np.sqrt(np.diag(covariance))
+    statistic = coefficients / se
+    if knha and k > p:
+        p_value = 2 * stats.t.sf(np.abs(statistic), df)
+        crit = stats.t.ppf((1 + level) / 2, df)
+    else:
+        p_value = 2 * stats.norm.sf(np.abs(statistic))
+        crit = stats.norm.ppf((1 + level) / 2)
+    return MetaRegression(
+        coefficients,
+        se,
+        statistic,
+        p_value,
+        coefficients - crit * se,
+        coefficients + crit * se,
+        tau2,
+        df,
+    )

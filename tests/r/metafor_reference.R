@@ -9,8 +9,8 @@
 # with optional "subgroup": [] (one label per study) and "methods": [] (default all).
 # reference.json holds, per case, the raw numbers used (so Python computes from the
 # same data), escalc yi/vi, rma fits for every tau2 method with test "z" and "knha",
-# predict() intervals, rma.mh (OR, RR, RD), rma.peto, leave1out, regtest(model="lm"),
-# ranktest, and the subgroup difference test (rma fitted per subgroup, then
+# predict() intervals, rma.mh (OR, RR, RD) and rma.peto with weights(), leave1out,
+# regtest(model="lm") and regtest(fit) (the default: rma on sei) per method, ranktest, and the subgroup difference test (rma fitted per subgroup, then
 # rma(estimates, sei, mods = ~factor(group), method = "FE")).
 suppressMessages({
   library(metafor)
@@ -111,15 +111,28 @@ subgroup_test <- function(yi, vi, group, method, test) {
   )
 }
 
-bias_tests <- function(yi, vi) {
+bias_tests <- function(yi, vi, methods) {
   if (length(yi) < 3) {
     return(NULL)
   }
+  # egger_*: the classical test, regtest(model = "lm"); regtest$<method>_<test>: the
+  # default on a fitted model, rma(yi, vi, mods = ~ sei) with the model's method/test
   egger <- regtest(yi, vi, model = "lm")
   begg <- ranktest(yi, vi)
+  default <- list()
+  for (method in methods) {
+    for (test in if (method == "FE") "z" else c("z", "knha")) {
+      fit <- safely(rma(yi, vi, method = method, test = test, control = CONTROL))
+      reg <- if (is.null(fit)) NULL else safely(regtest(fit))
+      default[[paste(method, test, sep = "_")]] <- if (is.null(reg)) list(error = TRUE) else
+        list(zval = reg$zval, pval = reg$pval, dfs = reg$dfs, est = reg$est,
+             ci_lb = reg$ci.lb, ci_ub = reg$ci.ub, tau2 = reg$fit$tau2)
+    }
+  }
   list(
     egger_t = egger$zval, egger_df = egger$dfs, egger_p = egger$pval,
-    begg_tau = as.numeric(begg$tau), begg_p = begg$pval
+    egger_est = egger$est, egger_ci_lb = egger$ci.lb, egger_ci_ub = egger$ci.ub,
+    begg_tau = as.numeric(begg$tau), begg_p = begg$pval, regtest = default
   )
 }
 
@@ -154,12 +167,14 @@ analyse <- function(case) {
                            measure = measure))
       out$mh[[measure]] <- if (is.null(fit)) list(error = TRUE) else
         c(fit_row(fit)[c("k", "estimate", "se", "ci_lb", "ci_ub", "zval", "pval",
-                         "I2", "H2", "QE", "QEp")], list(k_yi = fit$k.yi))
+                         "I2", "H2", "QE", "QEp")],
+          list(k_yi = fit$k.yi, weights = as.numeric(weights(fit))))
     }
     fit <- safely(rma.peto(ai = data$a, n1i = data$n1, ci = data$c, n2i = data$n2))
     out$peto <- if (is.null(fit)) list(error = TRUE) else
       c(fit_row(fit)[c("k", "estimate", "se", "ci_lb", "ci_ub", "zval", "pval",
-                       "I2", "H2", "QE", "QEp")], list(k_yi = fit$k.yi))
+                       "I2", "H2", "QE", "QEp")],
+        list(k_yi = fit$k.yi, weights = as.numeric(weights(fit))))
   } else {
     if (!is.null(data$hr)) {
       z <- qnorm((1 + data$level) / 2)
@@ -180,7 +195,7 @@ analyse <- function(case) {
     out$leave1out[[measure]] <- list(
       leave_one_out(s$yi, s$vi, "DL", "z"), leave_one_out(s$yi, s$vi, "REML", "knha")
     )
-    out$bias[[measure]] <- bias_tests(s$yi, s$vi)
+    out$bias[[measure]] <- bias_tests(s$yi, s$vi, methods)
     if (!is.null(s$group)) {
       out$subgroups[[measure]] <- list(
         subgroup_test(s$yi, s$vi, s$group, "DL", "z"),
