@@ -1,17 +1,21 @@
-# Reference values from metafor for the pooling tests (tests/test_pooling_metafor.py,
-# tests/test_example_pooling.py). Called as
+# Reference values from metafor for the pooling tests (test_pooling_metafor.py,
+# test_example_pooling.py, test_pooling.py, test_bias.py, test_effects.py). Called as
 #   Rscript metafor_reference.R cases.json reference.json
 # cases.json: {"cases": [case, ...]}; a case is named ("name") and is one of
 #   {"metafor": "dat.bcg"}                    one of metafor's example datasets
 #   {"a": [], "n1": [], "c": [], "n2": []}    2x2 counts (events/total per arm)
 #   {"hr": [], "lower": [], "upper": [], "level": []}  hazard ratios with CIs
+#   {"hr_p": [], "p": []}                     hazard ratios with two-sided p-values
+#   {"o_minus_e": [], "v": []}                log-rank O - E and its variance V
 #   {"yi": [], "vi": []}                      effect sizes with sampling variances
-# with optional "subgroup": [] (one label per study) and "methods": [] (default all).
+# with optional "subgroup": [] (one label per study), "methods": [] (default all) and,
+# for counts, "add" (escalc's continuity correction, default 1/2).
 # reference.json holds, per case, the raw numbers used (so Python computes from the
 # same data), escalc yi/vi, rma fits for every tau2 method with test "z" and "knha",
 # predict() intervals, rma.mh (OR, RR, RD) and rma.peto with weights(), leave1out,
-# regtest(model="lm") and regtest(fit) (the default: rma on sei) per method, ranktest, and the subgroup difference test (rma fitted per subgroup, then
-# rma(estimates, sei, mods = ~factor(group), method = "FE")).
+# regtest(model="lm") and regtest(fit) (the default: rma on sei) per method, ranktest,
+# confint's Q-profile CI of tau^2, and the subgroup difference test (rma fitted per
+# subgroup, then rma(estimates, sei, mods = ~factor(group), method = "FE")).
 suppressMessages({
   library(metafor)
   library(jsonlite)
@@ -136,6 +140,19 @@ bias_tests <- function(yi, vi, methods) {
   )
 }
 
+tau2_ci <- function(yi, vi) {
+  # Q-profile CI (confint's default for rma.uni); the estimator only sets the point
+  if (length(yi) < 2) {
+    return(NULL)
+  }
+  fit <- safely(rma(yi, vi, method = "REML", control = CONTROL))
+  # tau2.max: confint stops its search at 100 by default and reports 100 as the bound
+  ci <- if (is.null(fit)) NULL else
+    safely(confint(fit, control = list(tol = 1e-12, tau2.max = 1e6)))
+  if (is.null(ci)) list(error = TRUE) else
+    list(lower = ci$random[1, 2], upper = ci$random[1, 3])
+}
+
 analyse <- function(case) {
   data <- if (!is.null(case$metafor)) example_data(case$metafor) else case
   methods <- if (is.null(case$methods)) ALL_METHODS else case$methods
@@ -149,12 +166,13 @@ analyse <- function(case) {
     out$subgroup <- group
     out$counts <- list(a = data$a, n1 = data$n1, c = data$c, n2 = data$n2)
     out$escalc <- list()
+    add <- if (is.null(case$add)) 1 / 2 else case$add
     for (measure in c("OR", "RR", "RD")) {
       # escalc defaults (add = 1/2 to every cell of a study with a zero cell);
       # studies without events (or only events) in both arms dropped for OR and RR
       es <- escalc(measure,
         ai = data$a, n1i = data$n1, ci = data$c, n2i = data$n2,
-        drop00 = measure != "RD"
+        drop00 = measure != "RD", add = add
       )
       out$escalc[[measure]] <- list(yi = as.numeric(es$yi), vi = as.numeric(es$vi))
       keep <- !is.na(es$yi)
@@ -164,7 +182,7 @@ analyse <- function(case) {
     out$mh <- list()
     for (measure in c("OR", "RR", "RD")) {
       fit <- safely(rma.mh(ai = data$a, n1i = data$n1, ci = data$c, n2i = data$n2,
-                           measure = measure))
+                           measure = measure, add = add))
       out$mh[[measure]] <- if (is.null(fit)) list(error = TRUE) else
         c(fit_row(fit)[c("k", "estimate", "se", "ci_lb", "ci_ub", "zval", "pval",
                          "I2", "H2", "QE", "QEp")],
@@ -176,10 +194,22 @@ analyse <- function(case) {
                        "I2", "H2", "QE", "QEp")],
         list(k_yi = fit$k.yi, weights = as.numeric(weights(fit))))
   } else {
-    if (!is.null(data$hr)) {
+    if (!is.null(data[["hr"]])) {
       z <- qnorm((1 + data$level) / 2)
       data$yi <- log(data$hr)
       data$vi <- ((log(data$upper) - log(data$lower)) / (2 * z))^2
+      out$hr <- list(yi = data$yi, vi = data$vi)
+    }
+    if (!is.null(data$hr_p)) {
+      # Wald test: SE = |log HR| / z(p / 2)
+      data$yi <- log(data$hr_p)
+      data$vi <- (data$yi / qnorm(data$p / 2, lower.tail = FALSE))^2
+      out$hr <- list(yi = data$yi, vi = data$vi)
+    }
+    if (!is.null(data$o_minus_e)) {
+      # Peto's log HR from the log-rank O - E and its variance V
+      data$yi <- data$o_minus_e / data$v
+      data$vi <- 1 / data$v
       out$hr <- list(yi = data$yi, vi = data$vi)
     }
     out$generic <- list(yi = data$yi, vi = data$vi)
@@ -188,14 +218,19 @@ analyse <- function(case) {
   out$fits <- list()
   out$leave1out <- list()
   out$bias <- list()
+  out$tau2_ci <- list()
   out$subgroups <- list()
   for (measure in names(sets)) {
     s <- sets[[measure]]
-    out$fits <- c(out$fits, rma_fits(s$yi, s$vi, measure, methods))
+    # every estimator on OR and generic yi; RR and RD share that code, so FE, DL and
+    # REML (one non-iterative, one iterative) check their effect sizes (keeps R fast)
+    set_methods <- if (measure %in% c("RR", "RD")) intersect(methods, c("FE", "DL", "REML")) else methods
+    out$fits <- c(out$fits, rma_fits(s$yi, s$vi, measure, set_methods))
     out$leave1out[[measure]] <- list(
       leave_one_out(s$yi, s$vi, "DL", "z"), leave_one_out(s$yi, s$vi, "REML", "knha")
     )
-    out$bias[[measure]] <- bias_tests(s$yi, s$vi, methods)
+    out$bias[[measure]] <- bias_tests(s$yi, s$vi, set_methods)
+    out$tau2_ci[[measure]] <- tau2_ci(s$yi, s$vi)
     if (!is.null(s$group)) {
       out$subgroups[[measure]] <- list(
         subgroup_test(s$yi, s$vi, s$group, "DL", "z"),
