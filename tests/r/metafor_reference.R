@@ -111,7 +111,8 @@ subgroup_test <- function(yi, vi, group, method, test) {
   between <- rma(est, sei = se, mods = ~ factor(levels), method = "FE")
   list(
     method = method, test = test, QM = between$QM, df = between$QMdf[1],
-    pval = between$QMp, estimates = est, se = se
+    pval = between$QMp, estimates = est, se = se,
+    levels = as.character(levels), fits = lapply(fits, fit_row)
   )
 }
 
