@@ -1,31 +1,54 @@
 """Agreement between reviewers and the list of work still pending.
 
-Both are derived from the stage logs alone, whose ``decisions`` column keeps every
-reviewer's decision as ``A=include; B=exclude:wrong population``.
+Both come from the stage logs alone: their ``decisions`` column keeps every
+reviewer's decision as ``A=include:KEYNOTE-590; B=exclude:wrong population`` and
+``waiting_for`` says whom a pending group waits for.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
 
+LABEL = re.compile(
+    r"(?:^|; )(?P<reviewer>[^=;:]+)=(?P<decision>include|exclude|maybe|not_retrieved)"
+    r"(?=:|; |$)"
+)
+"""One reviewer's entry in a log's ``decisions`` column; details may hold ';'."""
+AGREEMENT_COLUMNS = (
+    "stage",
+    "reviewer_a",
+    "reviewer_b",
+    "n",
+    "agreed",
+    "conflicts",
+    "raw_agreement",
+    "kappa",
+    "pairs",
+)
+PENDING_COLUMNS = ("stage", "record_id", "search_id", "title", "waiting_for")
+
 
 @dataclass(frozen=True)
 class ScreeningSummary:
-    """Frames of the PENDING and AGREEMENT tables."""
+    """Frames of the ``PENDING`` and ``AGREEMENT`` tables."""
 
     pending: pd.DataFrame
     agreement: pd.DataFrame
 
 
-def parse_decisions(text: str) -> dict[str, str]:
-    """``"A=include; B=exclude:wrong population"`` -> {"A": "include", "B": "exclude"}."""
+def parse_decisions(text: str) -> dict[str, tuple[str, str]]:
+    """``"A=include:X; B=exclude:wrong population"`` -> {A: (include, X), B: (exclude, ...)}."""
+    matches = list(LABEL.finditer(text))
     parsed = {}
-    for part in filter(None, (item.strip() for item in text.split("; "))):
-        reviewer, _, value = part.partition("=")
-        parsed[reviewer] = value.split(":", 1)[0]
+    for match, following in itertools.zip_longest(matches, matches[1:]):
+        end = following.start() if following else len(text)
+        detail = text[match.end() : end].removeprefix(":")
+        parsed[match["reviewer"].strip()] = (match["decision"], detail)
     return parsed
 
 
@@ -34,85 +57,88 @@ def cohens_kappa(first: list[str], second: list[str]) -> float:
 
     Notes
     -----
-    kappa = (p_o - p_e) / (1 - p_e), with p_o the observed agreement and p_e the
-    agreement expected from each rater's marginal proportions (Cohen 1960). When
-    p_e = 1 (both raters used one category only) kappa is undefined: NaN.
+    kappa = (p_o - p_e) / (1 - p_e), with p_o the proportion of items both raters
+    labelled alike and p_e the agreement expected from each rater's marginal
+    proportions (Cohen 1960, Educ Psychol Meas 20:37-46). When p_e = 1 (both raters
+    used the same single label) kappa is undefined: NaN.
     """
     n = len(first)
-    if n == 0:
+    if n == 0 or n != len(second):
         return float("nan")
     observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
-    categories = set(first) | set(second)
-    expected = sum((first.count(c) / n) * (second.count(c) / n) for c in categories)
-    if expected == 1:
+    counts_first, counts_second = Counter(first), Counter(second)
+    expected = sum(counts_first[label] * counts_second[label] for label in counts_first) / n**2
+    if expected >= 1:
         return float("nan")
     return (observed - expected) / (1 - expected)
 
 
+def _conflicting(stage: str, a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two decisions need a resolution (see ``screening.judge``)."""
+    if stage == "title_abstract":
+        return (a[0] == "exclude") != (b[0] == "exclude")
+    return a != b
+
+
 def agreement_table(log: pd.DataFrame, stage: str) -> pd.DataFrame:
-    """Raw agreement and kappa for each pair of reviewers on the groups both decided."""
-    decisions = [parse_decisions(text) for text in log["decisions"]]
-    reviewers = sorted({name for decided in decisions for name in decided})
+    """Raw agreement and Cohen's kappa for each pair of reviewers.
+
+    Notes
+    -----
+    Over the groups both reviewers decided: ``agreed`` counts identical labels
+    (include/exclude/maybe, or include/exclude/not_retrieved), so ``raw_agreement``
+    is kappa's p_o; ``conflicts`` counts the pairs that need a resolution (title/
+    abstract: exclude against include or maybe; full text: any difference in
+    decision, exclusion reason or study). ``pairs`` lists the count of each label
+    pair (reviewer_a's label first).
+    """
+    decided = [parse_decisions(text) for text in log["decisions"]]
+    reviewers = sorted({name for entry in decided for name in entry})
     rows = []
     for a, b in itertools.combinations(reviewers, 2):
-        pairs = [(d[a], d[b]) for d in decisions if a in d and b in d]
-        first, second = [x for x, _ in pairs], [y for _, y in pairs]
-        agreed = sum(x == y for x, y in pairs)
+        both = [(entry[a], entry[b]) for entry in decided if a in entry and b in entry]
+        first = [x[0] for x, _ in both]
+        second = [y[0] for _, y in both]
+        agreed = sum(x == y for x, y in zip(first, second, strict=True))
+        pairs = Counter(f"{x}/{y}" for x, y in zip(first, second, strict=True))
         rows.append(
             {
                 "stage": stage,
                 "reviewer_a": a,
                 "reviewer_b": b,
-                "n": len(pairs),
+                "n": len(both),
                 "agreed": agreed,
-                "conflicts": len(pairs) - agreed,
-                "raw_agreement": agreed / len(pairs) if pairs else float("nan"),
+                "conflicts": sum(_conflicting(stage, x, y) for x, y in both),
+                "raw_agreement": agreed / len(both) if both else float("nan"),
                 "kappa": cohens_kappa(first, second),
+                "pairs": "; ".join(f"{pair}={count}" for pair, count in sorted(pairs.items())),
             }
         )
-    columns = [
-        "stage",
-        "reviewer_a",
-        "reviewer_b",
-        "n",
-        "agreed",
-        "conflicts",
-        "raw_agreement",
-        "kappa",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
 
 
 def pending_table(log: pd.DataFrame, stage: str) -> pd.DataFrame:
-    """Groups still without a final decision, and whom they wait for."""
-    reviewers = sorted({name for text in log["decisions"] for name in parse_decisions(text)})
+    """Groups of one stage still without a final decision, and whom they wait for."""
     waiting = log[log["decision"] == "pending"]
-    rows = []
-    for row in waiting.itertuples(index=False):
-        if row.conflict == "true":
-            waits = "resolution"
-        else:
-            done = parse_decisions(row.decisions)
-            missing = [name for name in reviewers if name not in done]
-            waits = ", ".join(f"reviewer {name}" for name in missing) or "a decision"
-        rows.append(
-            {
-                "stage": stage,
-                "record_id": row.record_id,
-                "search_id": row.search_id,
-                "title": row.title,
-                "waiting_for": waits,
-            }
-        )
-    return pd.DataFrame(rows, columns=["stage", "record_id", "search_id", "title", "waiting_for"])
+    return pd.DataFrame(
+        {
+            "stage": stage,
+            "record_id": waiting["record_id"],
+            "search_id": waiting["search_id"],
+            "title": waiting["title"],
+            "waiting_for": waiting["waiting_for"],
+        },
+        columns=list(PENDING_COLUMNS),
+    ).reset_index(drop=True)
 
 
 def summarise_screening(title_abstract: pd.DataFrame, full_text: pd.DataFrame) -> ScreeningSummary:
-    """Pending work and reviewer agreement across both stages."""
+    """Pending work and reviewer agreement across both stages (``STAGE_LOG`` frames)."""
     stages = (("title_abstract", title_abstract), ("full_text", full_text))
-    pending = [pending_table(log, stage) for stage, log in stages]
-    agreement = [agreement_table(log, stage) for stage, log in stages]
-    return ScreeningSummary(pending=_stack(pending), agreement=_stack(agreement))
+    return ScreeningSummary(
+        pending=_stack([pending_table(log, stage) for stage, log in stages]),
+        agreement=_stack([agreement_table(log, stage) for stage, log in stages]),
+    )
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:

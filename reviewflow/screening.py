@@ -1,45 +1,73 @@
 """Title/abstract and full-text screening logs from reviewers' decision files.
 
-Every row of a stage log is one duplicate group (``record_id`` = its ``group_id``): a
-decision on any member counts for the group, so decisions carry forward by record_id
-when a search update adds members to a group. The workflow only reads decision
-files; everything it derives is in the stage logs.
+Every row of a stage log is one duplicate group (``record_id`` = its ``group_id``). A
+decision on any member record counts for the group, so decisions carry forward by
+record_id when a search update adds members to a group, and a group that is new in
+the update waits for its reviewers. The workflow only reads decision files; all it
+derives is written to the stage logs.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
 from reviewflow.errors import DecisionError
+from reviewflow.sheets import screening_sheet
 
 logger = logging.getLogger(__name__)
 
-TA_DECISIONS = ("include", "exclude", "maybe")
-FT_DECISIONS = ("include", "exclude", "not_retrieved")
-PASSES = {"include", "maybe"}
-"""Title/abstract: both reviewers passing a record on (include or maybe) agree."""
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+Stage = Literal["title_abstract", "full_text"]
+ConflictOn = Literal["", "decision", "reason", "study"]
+
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "title_abstract": ("include", "exclude", "maybe"),
+    "full_text": ("include", "exclude", "not_retrieved"),
+}
+PASSES = frozenset({"include", "maybe"})
+"""Title/abstract: reviewers who both pass a record on (include or maybe) agree."""
+STAGE_NAMES = {"title_abstract": "title/abstract", "full_text": "full-text"}
+REVIEWER_NAME = re.compile(r"^[^=;:]+$")
+"""Reviewer names are written as ``name=decision`` in the log: no '=', ';' or ':'."""
+DECIDED_BY_RESOLUTION = "resolution"
+DECIDED_BY_AGREEMENT = "agreement"
+DECIDED_BY_SINGLE = "single reviewer"
 
 
 @dataclass(frozen=True)
 class Decision:
+    """One row of a decision file, mapped to its duplicate group."""
+
     reviewer: str
     group_id: str
+    record_id: str
     decision: str
     reason: str
     study: str
     path: str
     line: int
 
+    def outcome(self, stage: Stage) -> tuple[str, ...]:
+        """What two decisions must share to agree (title/abstract reasons are notes)."""
+        if stage == "title_abstract":
+            return (self.decision,)
+        return (self.decision, self.reason, self.study)
+
+    def label(self) -> str:
+        """``A=exclude:wrong population`` as the log's ``decisions`` column shows it."""
+        detail = self.reason or self.study
+        return f"{self.reviewer}={self.decision}" + (f":{detail}" if detail else "")
+
 
 @dataclass(frozen=True)
 class StageResult:
-    """A stage log (``STAGE_LOG``) and the sheet for reviewers to fill."""
+    """The title/abstract log (``STAGE_LOG``) and the sheet for reviewers to fill."""
 
     log: pd.DataFrame
     sheet: pd.DataFrame
@@ -47,151 +75,247 @@ class StageResult:
 
 @dataclass(frozen=True)
 class FullTextResult:
+    """The full-text log (``STAGE_LOG``), included reports (``INCLUDED``) and sheet."""
+
     log: pd.DataFrame
     included: pd.DataFrame
     sheet: pd.DataFrame
 
 
-def group_lookup(groups: pd.DataFrame) -> dict[str, str]:
-    """record_id -> group_id for every record."""
-    return dict(zip(groups["record_id"], groups["group_id"], strict=True))
+@dataclass(frozen=True)
+class Verdict:
+    """What a group's decisions add up to, before resolutions and missing reviewers."""
+
+    decision: str
+    reason: str
+    study: str
+    conflict_on: ConflictOn
 
 
 def route_of(sources: str, other_sources: Sequence[str]) -> str:
-    """'other' when every member came from other methods (citations, websites, ...)."""
+    """'database' if any member came from a search export, else 'other'.
+
+    Notes
+    -----
+    PRISMA 2020 counts records from other methods (citation searching, registers,
+    websites) on their own route; they skip title/abstract screening.
+    """
     members = [source for source in sources.split("; ") if source]
-    return "other" if members and all(s in other_sources for s in members) else "database"
+    if members and all(source in other_sources for source in members):
+        return "other"
+    return "database"
 
 
 def read_decisions(
     frame: pd.DataFrame,
-    lookup: dict[str, str],
-    allowed: Sequence[str],
-    stage: str,
+    group_of: Mapping[str, str],
+    stage: Stage,
     reasons: Sequence[str] = (),
 ) -> list[Decision]:
-    """Validate one reviewer's file and return its decisions, one per group.
+    """Validate one decision file (``DECISIONS``, index = file line) row by row.
 
-    Raises ``DecisionError`` naming the file and line of an unknown record, an unknown
-    decision or reason, a full-text include without a study, or two different
-    decisions by the same reviewer for one group (possibly via two member records).
+    The reviewer is the row's ``reviewer`` cell, or else the file's stem. Raises
+    ``DecisionError`` naming file and line for an unknown record_id, an unknown
+    decision, a full-text exclusion without a configured reason, or a full-text
+    inclusion without a study.
     """
-    path = frame.attrs.get("path", "")
+    path = str(frame.attrs.get("path", ""))
     stem = Path(path).stem if path else "reviewer"
-    decided: dict[str, Decision] = {}
-    for line, row in frame.iterrows():
-        line_number = int(line)  # type: ignore[arg-type]
-        record_id, value = row["record_id"], row["decision"].strip().lower()
-        if record_id not in lookup:
-            raise DecisionError(
-                path,
-                line_number,
+    allowed = ALLOWED[stage]
+    decisions = []
+    for index, row in frame.iterrows():
+        line = int(str(index))
+        record_id = row["record_id"]
+        value = row["decision"].strip().lower()
+        reason = " ".join(row.get("reason", "").split())
+        study = " ".join(row.get("study", "").split())
+        reviewer = row.get("reviewer", "").strip() or stem
+
+        def fail(problem: str, fix: str, column: str | None, at: int = line) -> DecisionError:
+            return DecisionError(path, at, problem, fix, column=column)
+
+        if record_id not in group_of:
+            raise fail(
                 f"unknown record_id '{record_id}'",
                 "copy record_ids from results/screening/to_screen_*.csv",
-                column="record_id",
+                "record_id",
             )
         if value not in allowed:
-            raise DecisionError(
-                path,
-                line_number,
+            raise fail(
                 f"decision '{row['decision']}' is not {'/'.join(allowed)}",
                 "fix the spelling",
-                column="decision",
+                "decision",
             )
-        reason, study = row.get("reason", "").strip(), row.get("study", "").strip()
+        if not REVIEWER_NAME.match(reviewer):
+            raise fail(
+                f"reviewer name '{reviewer}' contains '=', ';' or ':'",
+                "use initials or a plain name",
+                "reviewer",
+            )
         if stage == "full_text" and value == "exclude" and reason not in reasons:
-            raise DecisionError(
-                path,
-                line_number,
+            raise fail(
                 f"reason '{reason}' is not one of the configured reasons ({', '.join(reasons)})",
                 "use a reason listed under screening.full_text.reasons",
-                column="reason",
+                "reason",
             )
         if stage == "full_text" and value == "include" and not study:
-            raise DecisionError(
-                path,
-                line_number,
+            raise fail(
                 "an included report needs a study",
                 "name the study it reports, e.g. KEYNOTE-590",
-                column="study",
+                "study",
             )
-        reviewer = row.get("reviewer", "").strip() or stem
-        decision = Decision(
-            reviewer,
-            lookup[record_id],
-            value,
-            reason if value == "exclude" else "",
-            study if value == "include" else "",
-            path,
-            line_number,
+        decisions.append(
+            Decision(
+                reviewer=reviewer,
+                group_id=group_of[record_id],
+                record_id=record_id,
+                decision=value,
+                reason=reason if value == "exclude" else "",
+                study=study if value == "include" else "",
+                path=path,
+                line=line,
+            )
         )
-        key = f"{reviewer}\t{decision.group_id}"
-        earlier = decided.get(key)
-        if earlier and (earlier.decision, earlier.reason, earlier.study) != (
-            decision.decision,
-            decision.reason,
-            decision.study,
-        ):
-            raise DecisionError(
-                path,
-                line_number,
-                f"reviewer {reviewer} decided group {decision.group_id} twice: "
-                f"'{earlier.decision}' on line {earlier.line} and '{decision.decision}' here",
-                "keep one decision per record (duplicates count as one record)",
-            )
-        decided[key] = decision
-    return list(decided.values())
+    return decisions
 
 
-def _label(decision: Decision) -> str:
-    detail = decision.reason or decision.study
-    return f"{decision.reviewer}={decision.decision}" + (f":{detail}" if detail else "")
+def _contradiction(earlier: Decision, later: Decision, who: str) -> DecisionError:
+    via = (
+        ""
+        if earlier.record_id == later.record_id
+        else f" (via member records {earlier.record_id} and {later.record_id})"
+    )
+    where = (
+        f"line {earlier.line}" if earlier.path == later.path else f"{earlier.path}:{earlier.line}"
+    )
+    return DecisionError(
+        later.path,
+        later.line,
+        f"{who} decided group {earlier.group_id} twice{via}: "
+        f"'{earlier.label().partition('=')[2]}' on {where} and "
+        f"'{later.label().partition('=')[2]}' here",
+        "keep one decision per record (duplicates count as one record)",
+    )
 
 
-def _agree(stage: str, decisions: list[Decision]) -> Decision | None:
-    """The agreed decision, or None when reviewers conflict."""
+def collect_decisions(
+    files: Sequence[pd.DataFrame],
+    group_of: Mapping[str, str],
+    stage: Stage,
+    reasons: Sequence[str] = (),
+) -> dict[str, dict[str, Decision]]:
+    """group_id -> reviewer -> decision, across every reviewer's file.
+
+    A reviewer repeating the same decision (e.g. on two members of one group) is
+    fine; two different decisions by one reviewer for one group raise
+    ``DecisionError`` at the later row.
+    """
+    by_group: dict[str, dict[str, Decision]] = {}
+    for frame in files:
+        for decision in read_decisions(frame, group_of, stage, reasons):
+            given = by_group.setdefault(decision.group_id, {})
+            earlier = given.get(decision.reviewer)
+            if earlier is None:
+                given[decision.reviewer] = decision
+            elif earlier.outcome(stage) != decision.outcome(stage):
+                raise _contradiction(earlier, decision, f"reviewer {decision.reviewer}")
+    return by_group
+
+
+def collect_resolutions(
+    frame: pd.DataFrame | None,
+    group_of: Mapping[str, str],
+    stage: Stage,
+    reasons: Sequence[str] = (),
+) -> dict[str, Decision]:
+    """group_id -> the resolution file's decision, which is final."""
+    resolved: dict[str, Decision] = {}
+    if frame is None:
+        return resolved
+    for decision in read_decisions(frame, group_of, stage, reasons):
+        earlier = resolved.setdefault(decision.group_id, decision)
+        if earlier.outcome(stage) != decision.outcome(stage):
+            raise _contradiction(earlier, decision, "the resolution file")
+    return resolved
+
+
+def expected_reviewers(files: Sequence[pd.DataFrame]) -> list[str]:
+    """Every reviewer named in the files; the file stem stands for an empty file."""
+    names: set[str] = set()
+    for frame in files:
+        stem = Path(str(frame.attrs.get("path", "reviewer"))).stem
+        named = {cell.strip() or stem for cell in frame["reviewer"]}
+        names |= named or {stem}
+    return sorted(names)
+
+
+def judge(stage: Stage, decisions: Sequence[Decision]) -> Verdict:
+    """What reviewers' decisions on one group add up to.
+
+    Notes
+    -----
+    Title/abstract: include and maybe both pass a record on, so include + maybe and
+    maybe + maybe agree on include; exclude against include or maybe is a conflict.
+    Full text: reviewers must agree on the decision, on the reason of an exclusion
+    and on the study an included report belongs to; ``conflict_on`` names the first
+    of these that differs.
+    """
+    if not decisions:
+        return Verdict("pending", "", "", "")
+    values = {d.decision for d in decisions}
     if stage == "title_abstract":
-        values = {d.decision for d in decisions}
         if values <= PASSES:
-            return Decision("", decisions[0].group_id, "include", "", "", "", 0)
+            return Verdict("include", "", "", "")
         if values == {"exclude"}:
-            return decisions[0]
-        return None
-    outcomes = {(d.decision, d.reason, d.study) for d in decisions}
-    return decisions[0] if len(outcomes) == 1 else None
+            reasons = sorted({d.reason for d in decisions if d.reason})
+            return Verdict("exclude", "; ".join(reasons), "", "")
+        return Verdict("pending", "", "", "decision")
+    first = decisions[0]
+    if len(values) > 1:
+        conflict: ConflictOn = "decision"
+    elif len({d.reason for d in decisions}) > 1:
+        conflict = "reason"
+    elif len({d.study for d in decisions}) > 1:
+        conflict = "study"
+    else:
+        return Verdict(first.decision, first.reason, first.study, "")
+    return Verdict("pending", "", "", conflict)
 
 
-def _stage_log(
+def _final_value(stage: Stage, decision: str) -> str:
+    return "include" if stage == "title_abstract" and decision == "maybe" else decision
+
+
+def stage_log(
     entering: pd.DataFrame,
-    stage: str,
-    reviewer_decisions: list[list[Decision]],
-    resolutions: list[Decision],
+    stage: Stage,
+    decisions: Mapping[str, Mapping[str, Decision]],
+    resolutions: Mapping[str, Decision],
+    reviewers: Sequence[str],
 ) -> pd.DataFrame:
-    by_group: dict[str, list[Decision]] = {}
-    for decisions in reviewer_decisions:
-        for decision in decisions:
-            by_group.setdefault(decision.group_id, []).append(decision)
-    resolved = {decision.group_id: decision for decision in resolutions}
-    reviewers = sorted({d.reviewer for decisions in reviewer_decisions for d in decisions})
-    single = len(reviewer_decisions) == 1
+    """One ``STAGE_LOG`` row per entering group: decisions, conflict and final fate."""
+    single = len(reviewers) == 1
     rows = []
     for group in entering.itertuples(index=False):
-        decisions = sorted(by_group.get(group.group_id, []), key=lambda d: d.reviewer)
-        agreed = _agree(stage, decisions) if decisions else None
-        complete = len(decisions) == len(reviewer_decisions) and bool(decisions)
-        conflict = complete and agreed is None and not single
-        resolution = resolved.get(group.group_id)
+        by_reviewer = decisions.get(group.group_id, {})
+        given = [by_reviewer[name] for name in sorted(by_reviewer)]
+        verdict = judge(stage, given)
+        missing = [name for name in reviewers if name not in {d.reviewer for d in given}]
+        resolution = resolutions.get(group.group_id)
+        decided_by, waiting_for = "", ""
+        final = Verdict("pending", "", "", "")
         if resolution is not None:
-            final, decided_by = resolution, "resolution"
-        elif single and decisions:
-            final, decided_by = decisions[0], "single reviewer"
-        elif complete and agreed is not None:
-            final, decided_by = agreed, "agreement"
+            final = Verdict(resolution.decision, resolution.reason, resolution.study, "")
+            decided_by = DECIDED_BY_RESOLUTION
+        elif single and given:
+            final = Verdict(given[0].decision, given[0].reason, given[0].study, "")
+            decided_by = DECIDED_BY_SINGLE
+        elif given and not missing and not verdict.conflict_on:
+            final, decided_by = verdict, DECIDED_BY_AGREEMENT
+        elif verdict.conflict_on:
+            waiting_for = "resolution"
         else:
-            final, decided_by = None, ""
-        value = final.decision if final else "pending"
-        if stage == "title_abstract" and value == "maybe":
-            value = "include"
+            waiting_for = ", ".join(f"reviewer {name}" for name in missing) or "a reviewer"
         rows.append(
             {
                 "record_id": group.group_id,
@@ -200,22 +324,26 @@ def _stage_log(
                 "sources": group.sources,
                 "title": group.title,
                 "year": group.year,
-                "decisions": "; ".join(_label(d) for d in decisions),
-                "conflict": "true" if conflict else "false",
+                "decisions": "; ".join(d.label() for d in given),
+                "conflict": "true" if verdict.conflict_on else "false",
                 "resolution": resolution.decision if resolution else "",
-                "decision": value,
-                "reason": final.reason if final else "",
+                "decision": _final_value(stage, final.decision),
+                "reason": final.reason,
                 "decided_by": decided_by,
-                "study": final.study if final else "",
-                "_waiting": _waiting_for(decisions, reviewers, conflict, single),
+                "study": final.study,
+                "conflict_on": verdict.conflict_on,
+                "waiting_for": waiting_for,
+                "record_ids": group.record_ids,
             }
         )
-    log = pd.DataFrame(rows, columns=[*STAGE_COLUMNS, "_waiting"])
+    log = pd.DataFrame(rows, columns=STAGE_COLUMNS)
+    counts = log["decision"].value_counts().sort_index()
     logger.info(
-        "%s: %d groups; %s",
+        "%s: %d groups (%s); %d conflicts",
         stage,
         len(log),
-        ", ".join(f"{k} {v}" for k, v in log["decision"].value_counts().items()),
+        ", ".join(f"{value} {count}" for value, count in counts.items()),
+        int((log["conflict"] == "true").sum()),
     )
     return log
 
@@ -234,35 +362,53 @@ STAGE_COLUMNS = (
     "reason",
     "decided_by",
     "study",
+    "conflict_on",
+    "waiting_for",
+    "record_ids",
 )
 
 
-def _waiting_for(
-    decisions: list[Decision], reviewers: list[str], conflict: bool, single: bool
-) -> str:
-    if conflict:
-        return "resolution"
-    done = {d.reviewer for d in decisions}
-    missing = [name for name in reviewers if name not in done]
-    if single and not decisions:
-        return "a decision"
-    return ", ".join(f"reviewer {name}" for name in missing) or "a decision"
+def _with_routes(unique: pd.DataFrame, other_sources: Sequence[str]) -> pd.DataFrame:
+    routes = [route_of(sources, other_sources) for sources in unique["sources"]]
+    return unique.assign(route=routes)
 
 
-def _check_resolution_targets(resolutions: list[Decision], log: pd.DataFrame, stage: str) -> None:
-    known = set(log["record_id"])
-    for decision in resolutions:
-        if decision.group_id not in known:
-            raise DecisionError(
-                decision.path,
-                decision.line,
-                f"group {decision.group_id} did not enter {stage.replace('_', '/')} screening",
-                "remove the row, or check the record_id",
-            )
+def _group_lookup(groups: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(groups["record_id"], groups["group_id"], strict=True))
 
 
-def _entering(unique: pd.DataFrame, other_sources: Sequence[str]) -> pd.DataFrame:
-    return unique.assign(route=[route_of(sources, other_sources) for sources in unique["sources"]])
+def _check_entered(
+    stage: Stage,
+    decisions: Mapping[str, Mapping[str, Decision]],
+    resolutions: Mapping[str, Decision],
+    entered: set[str],
+    why: Mapping[str, str],
+) -> None:
+    """Every decision names a group that entered the stage; the first stray one raises."""
+    stray = [
+        decision
+        for given in decisions.values()
+        for decision in given.values()
+        if decision.group_id not in entered
+    ] + [decision for decision in resolutions.values() if decision.group_id not in entered]
+    if not stray:
+        return
+    first = min(stray, key=lambda d: (d.path, d.line))
+    if stage == "title_abstract":
+        raise DecisionError(
+            first.path,
+            first.line,
+            f"group {first.group_id} did not enter title/abstract screening "
+            "(it comes from other sources, which go straight to full text)",
+            "decide it in the full-text files instead",
+        )
+    raise DecisionError(
+        first.path,
+        first.line,
+        f"full-text decision for group {first.group_id}, which is "
+        f"'{why.get(first.group_id, 'not screened')}' at title/abstract",
+        "only records included at title/abstract (or from other sources) reach full text",
+    )
 
 
 def screen_title_abstract(
@@ -271,38 +417,31 @@ def screen_title_abstract(
     decisions: Sequence[pd.DataFrame],
     resolutions: pd.DataFrame | None,
     other_sources: Sequence[str] = (),
+    search_order: Sequence[str] = (),
 ) -> StageResult:
-    """The title/abstract log: every database-route group, its decisions and fate."""
-    lookup = group_lookup(groups)
-    entering = _entering(unique, other_sources)
+    """The title/abstract log: every database-route group, its decisions and fate.
+
+    Parameters
+    ----------
+    unique, groups
+        ``UNIQUE`` and ``GROUPS`` from deduplication.
+    decisions
+        One ``DECISIONS`` frame per reviewer file (index = file line, attrs["path"]).
+    resolutions
+        The resolution file, whose decision is final, or None.
+    other_sources
+        Sources of other methods (their records skip this stage).
+    search_order
+        Search ids, oldest first: the sheet lists the newest search first.
+    """
+    group_of = _group_lookup(groups)
+    entering = _with_routes(unique, other_sources)
     entering = entering[entering["route"] == "database"]
-    reviewer_decisions = [
-        read_decisions(f, lookup, TA_DECISIONS, "title_abstract") for f in decisions
-    ]
-    settled = (
-        read_decisions(resolutions, lookup, TA_DECISIONS, "title_abstract")
-        if resolutions is not None
-        else []
-    )
-    for decisions_of_reviewer in reviewer_decisions:
-        _check_entered(decisions_of_reviewer, set(entering["group_id"]), "title_abstract")
-    log = _stage_log(entering, "title_abstract", reviewer_decisions, settled)
-    _check_resolution_targets(settled, log, "title_abstract")
-    return StageResult(
-        log=log.drop(columns="_waiting"), sheet=screening_sheet(log, unique, "title_abstract")
-    )
-
-
-def _check_entered(decisions: list[Decision], entered: set[str], stage: str) -> None:
-    for decision in decisions:
-        if decision.group_id not in entered:
-            raise DecisionError(
-                decision.path,
-                decision.line,
-                f"group {decision.group_id} did not enter {stage.replace('_', '/')} screening "
-                "(it comes from other sources, which go straight to full text)",
-                "decide it in the full-text files instead",
-            )
+    given = collect_decisions(decisions, group_of, "title_abstract")
+    resolved = collect_resolutions(resolutions, group_of, "title_abstract")
+    _check_entered("title_abstract", given, resolved, set(entering["group_id"]), {})
+    log = stage_log(entering, "title_abstract", given, resolved, expected_reviewers(decisions))
+    return StageResult(log=log, sheet=screening_sheet(log, unique, "title_abstract", search_order))
 
 
 def screen_full_text(
@@ -313,77 +452,42 @@ def screen_full_text(
     resolutions: pd.DataFrame | None,
     reasons: Sequence[str],
     other_sources: Sequence[str] = (),
+    search_order: Sequence[str] = (),
 ) -> FullTextResult:
-    """The full-text log: groups passed at title/abstract plus other-route groups."""
-    lookup = group_lookup(groups)
-    entering = _entering(unique, other_sources)
+    """The full-text log: groups included at title/abstract plus other-route groups.
+
+    ``title_abstract`` is that stage's log. ``reasons`` lists the exclusion reasons a
+    full-text exclusion may give. Included reports are grouped into studies by the
+    ``study`` their decision names.
+    """
+    group_of = _group_lookup(groups)
+    entering = _with_routes(unique, other_sources)
     passed = set(title_abstract.loc[title_abstract["decision"] == "include", "record_id"])
     entering = entering[(entering["route"] == "other") | entering["group_id"].isin(passed)]
-    ta_decision = dict(zip(title_abstract["record_id"], title_abstract["decision"], strict=True))
-    reviewer_decisions = [
-        read_decisions(f, lookup, FT_DECISIONS, "full_text", reasons) for f in decisions
-    ]
-    settled = (
-        read_decisions(resolutions, lookup, FT_DECISIONS, "full_text", reasons)
-        if resolutions is not None
-        else []
-    )
-    entered = set(entering["group_id"])
-    for decision in [d for ds in reviewer_decisions for d in ds] + settled:
-        if decision.group_id not in entered:
-            state = ta_decision.get(decision.group_id, "not screened")
-            raise DecisionError(
-                decision.path,
-                decision.line,
-                f"full-text decision for group {decision.group_id}, which is '{state}' at "
-                "title/abstract",
-                "only records included at title/abstract reach full text",
-            )
-    log = _stage_log(entering, "full_text", reviewer_decisions, settled)
-    included = log[log["decision"] == "include"].merge(
-        unique[["group_id", "doi", "pmid"]], left_on="record_id", right_on="group_id"
-    )[["study", "record_id", "search_id", "title", "year", "doi", "pmid"]]
+    given = collect_decisions(decisions, group_of, "full_text", reasons)
+    resolved = collect_resolutions(resolutions, group_of, "full_text", reasons)
+    ta_state = dict(zip(title_abstract["record_id"], title_abstract["decision"], strict=True))
+    _check_entered("full_text", given, resolved, set(entering["group_id"]), ta_state)
+    log = stage_log(entering, "full_text", given, resolved, expected_reviewers(decisions))
     return FullTextResult(
-        log=log.drop(columns="_waiting"),
-        included=included,
-        sheet=screening_sheet(log, unique, "full_text"),
+        log=log,
+        included=included_reports(log, unique),
+        sheet=screening_sheet(log, unique, "full_text", search_order),
     )
 
 
-def neutralise_formula(value: str) -> str:
-    """Prefix cells a spreadsheet would run as a formula with an apostrophe."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
-def screening_sheet(log: pd.DataFrame, unique: pd.DataFrame, stage: str) -> pd.DataFrame:
-    """Rows for reviewers: pending first, newest search first, formula cells defused."""
-    details = unique.set_index("group_id")
-    sheet = pd.DataFrame(
+def included_reports(full_text: pd.DataFrame, unique: pd.DataFrame) -> pd.DataFrame:
+    """``INCLUDED``: one row per included report (duplicate group) with its study."""
+    included = full_text[full_text["decision"] == "include"]
+    identifiers = unique.set_index("group_id")
+    return pd.DataFrame(
         {
-            "record_id": log["record_id"],
-            "status": log["decision"],
-            "waiting_for": log["_waiting"].where(log["decision"] == "pending", ""),
-            "search_id": log["search_id"],
-            "title": log["title"],
-            "abstract": log["record_id"].map(details["abstract"]),
-            "journal": log["record_id"].map(details["journal"]),
-            "year": log["year"],
-            "doi_link": log["record_id"]
-            .map(details["doi"])
-            .map(lambda doi: f"https://doi.org/{doi}" if doi else ""),
-            "decision": "",
-            "reason": "",
-            "reviewer": "",
-            "date": "",
-            "note": "",
+            "study": included["study"],
+            "record_id": included["record_id"],
+            "search_id": included["search_id"],
+            "title": included["title"],
+            "year": included["year"],
+            "doi": included["record_id"].map(identifiers["doi"]),
+            "pmid": included["record_id"].map(identifiers["pmid"]),
         }
-    )
-    if stage == "full_text":
-        sheet["study"] = ""
-    sheet = sheet.assign(_pending=sheet["status"] != "pending").sort_values(
-        ["_pending", "search_id", "record_id"], ascending=[True, False, True], kind="mergesort"
-    )
-    sheet = sheet.drop(columns="_pending").reset_index(drop=True)
-    return sheet.map(
-        lambda value: neutralise_formula(str(value)) if isinstance(value, str) else value
-    )
+    ).reset_index(drop=True)

@@ -143,9 +143,14 @@ STAGE_LOG = Table(
         "reason",
         "decided_by",
         "study",
+        "conflict_on",
+        "waiting_for",
+        "record_ids",
     ),
     sort_by=("record_id",),
-    doc="results/screening/<stage>.tsv: every record entering the stage and its fate",
+    doc="results/screening/<stage>.tsv: every duplicate group entering the stage and its "
+    "fate (conflict_on: decision/reason/study; waiting_for: whom a pending row waits for; "
+    "record_ids: the group's members)",
 )
 PENDING = Table(
     "pending",
@@ -157,9 +162,11 @@ AGREEMENT = Table(
     "agreement",
     _cols("stage", "reviewer_a", "reviewer_b")
     + _cols("n", "agreed", "conflicts", kind="int")
-    + _cols("raw_agreement", "kappa", kind="float"),
+    + _cols("raw_agreement", "kappa", kind="float")
+    + _cols("pairs"),
     sort_by=("stage", "reviewer_a", "reviewer_b"),
-    doc="results/screening/agreement.tsv: Cohen's kappa per pair of reviewers",
+    doc="results/screening/agreement.tsv: Cohen's kappa per pair of reviewers; pairs "
+    "counts each label pair, e.g. 'exclude/exclude=12; include/maybe=2'",
 )
 INCLUDED = Table(
     "included",

@@ -20,6 +20,7 @@ with job(snakemake.log[0]):
         resolutions[0] if resolutions else None,
         snakemake.params.reasons,
         snakemake.params.other_sources,
+        snakemake.params.search_order,
     )
     write_table(result.log, snakemake.output.log, STAGE_LOG)
     write_table(result.included, snakemake.output.included, INCLUDED)

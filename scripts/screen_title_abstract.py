@@ -17,6 +17,7 @@ with job(snakemake.log[0]):
         decisions,
         resolutions[0] if resolutions else None,
         snakemake.params.other_sources,
+        snakemake.params.search_order,
     )
     write_table(result.log, snakemake.output.log, STAGE_LOG)
     write_sheets(result.sheet, snakemake.output.sheet_csv, snakemake.output.sheet_xlsx)
