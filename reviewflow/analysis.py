@@ -346,7 +346,7 @@ def _sensitivity(
         note=_join("Kendall's tau of standardised effects and variances", begg.note),
     )
     if spec.trim_and_fill and k > 2:
-        filled = trim_and_fill(yi, vi, spec.method, spec.hksj)
+        filled = trim_and_fill(yi, vi, spec.method)
         row = filled.pooled
         add(
             "trim_and_fill",
@@ -358,7 +358,8 @@ def _sensitivity(
             p_value=row.p_value,
             tau2=row.tau2,
             i2=row.i2,
-            note=f"{filled.k0} studies filled on the {filled.side} (estimator L0, {model})",
+            note=f"{filled.k0} studies filled on the {filled.side} (estimator L0, random "
+            f"effects {spec.method}, z test as metafor's trimfill)",
         )
     if len(subgroup_rows) > 1:
         estimates = np.array([pair[1].estimate for pair in subgroup_rows.values()])

@@ -12,6 +12,7 @@ from r.oracle import CASES, as_float, effect_set, measures_of, metafor_reference
 
 from reviewflow.bias import FEW_STUDIES, begg_test, egger_test
 from reviewflow.pooling import estimate_tau2, estimate_tau2_regression, fit_meta_regression
+from reviewflow.trimfill import trim_and_fill
 
 METHODS = ("FE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB")
 RTOL = 1e-6
@@ -129,3 +130,43 @@ def test_fewer_than_ten_studies_carry_the_low_power_caution(k, cautioned):
 def test_two_studies_have_no_small_study_test():
     yi, vi = as_float([0.1, 0.3]), as_float([0.02, 0.04])
     assert egger_test(yi, vi).note == begg_test(yi, vi).note == "needs at least 3 studies"
+
+
+def trimfill_cases() -> list[tuple[str, str, str]]:
+    return [
+        (name, measure, key)
+        for name, spec in CASES.items()
+        if spec.get("trimfill")
+        for measure in measures_of(name)
+        for key in (
+            [f"{m}_L0" for m in METHODS]
+            + [f"{m}_{e}" for m in ("DL", "REML") for e in ("R0", "Q0")]
+        )
+        if measure in ("OR", "yi") or key.split("_")[0] in ("FE", "DL", "REML")
+    ]
+
+
+@pytest.mark.parametrize(("name", "measure", "key"), trimfill_cases())
+def test_trim_and_fill_matches_trimfill(metafor, name, measure, key):
+    method, estimator = key.split("_")
+    yi, vi = effect_set(metafor[name], measure)
+    theirs = metafor[name]["trimfill"][measure][key]
+    ours = trim_and_fill(yi, vi, method, estimator)  # type: ignore[arg-type]
+    if theirs.get("error"):  # Q0's square root of a negative number: metafor stops
+        assert estimator == "Q0" and 0 <= ours.k0 < len(yi)
+        return
+    assert (ours.k0, ours.side) == (theirs["k0"], theirs["side"])
+    row = ours.pooled
+    assert row.k == theirs["k"] == len(yi) + ours.k0
+    atol = ATOL_ITERATIVE if method in ("REML", "ML", "EB", "PM") else ATOL
+    for mine, reference, label in (
+        (row.estimate, theirs["estimate"], "estimate"),
+        (row.se, theirs["se"], "se"),
+        (row.ci_lower, theirs["ci_lb"], "ci_lower"),
+        (row.ci_upper, theirs["ci_ub"], "ci_upper"),
+        (row.p_value, theirs["pval"], "p"),
+        (row.q, theirs["QE"], "Q"),
+    ):
+        np.testing.assert_allclose(mine, reference, rtol=RTOL, atol=atol, err_msg=label)
+    if method != "FE":
+        np.testing.assert_allclose(row.tau2, theirs["tau2"], rtol=RTOL, atol=atol)

@@ -9,7 +9,9 @@
 #   {"o_minus_e": [], "v": []}                log-rank O - E and its variance V
 #   {"yi": [], "vi": []}                      effect sizes with sampling variances
 # with optional "subgroup": [] (one label per study), "methods": [] (default all) and,
-# for counts, "add" (escalc's continuity correction, default 1/2).
+# for counts, "add" (escalc's continuity correction, default 1/2), and "trimfill": true
+# for trimfill() with every method (L0; R0 and Q0 too for DL and REML), "leave1out":
+# false to skip leave1out (slow) where a test does not need it.
 # reference.json holds, per case, the raw numbers used (so Python computes from the
 # same data), escalc yi/vi, rma fits for every tau2 method with test "z" and "knha",
 # predict() intervals, rma.mh (OR, RR, RD) and rma.peto with weights(), leave1out,
@@ -51,6 +53,7 @@ example_data <- function(name) {
         subgroup = as.character(sex)
       )
     ),
+    dat.hackshaw1998 = list(yi = dat.hackshaw1998$yi, vi = dat.hackshaw1998$vi),
     dat.normand1999 = {
       es <- escalc("MD",
         m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i,
@@ -154,6 +157,25 @@ tau2_ci <- function(yi, vi) {
     list(lower = ci$random[1, 2], upper = ci$random[1, 3])
 }
 
+trim_and_fill <- function(yi, vi, methods) {
+  # trimfill() passes '...' (here: control) to its fits but not the test; its refit
+  # uses the z test whatever the model's test
+  if (length(yi) < 3) {
+    return(NULL)
+  }
+  out <- list()
+  for (method in methods) {
+    for (estimator in if (method %in% c("DL", "REML")) c("L0", "R0", "Q0") else "L0") {
+      fit <- safely(rma(yi, vi, method = method, control = CONTROL))
+      filled <- if (is.null(fit)) NULL else
+        safely(trimfill(fit, estimator = estimator, control = CONTROL))
+      out[[paste(method, estimator, sep = "_")]] <- if (is.null(filled)) list(error = TRUE) else
+        c(fit_row(filled), list(k0 = filled$k0, side = filled$side))
+    }
+  }
+  out
+}
+
 analyse <- function(case) {
   data <- if (!is.null(case$metafor)) example_data(case$metafor) else case
   methods <- if (is.null(case$methods)) ALL_METHODS else case$methods
@@ -220,6 +242,7 @@ analyse <- function(case) {
   out$leave1out <- list()
   out$bias <- list()
   out$tau2_ci <- list()
+  out$trimfill <- list()
   out$subgroups <- list()
   for (measure in names(sets)) {
     s <- sets[[measure]]
@@ -227,11 +250,14 @@ analyse <- function(case) {
     # REML (one non-iterative, one iterative) check their effect sizes (keeps R fast)
     set_methods <- if (measure %in% c("RR", "RD")) intersect(methods, c("FE", "DL", "REML")) else methods
     out$fits <- c(out$fits, rma_fits(s$yi, s$vi, measure, set_methods))
-    out$leave1out[[measure]] <- list(
-      leave_one_out(s$yi, s$vi, "DL", "z"), leave_one_out(s$yi, s$vi, "REML", "knha")
-    )
+    if (!isFALSE(case$leave1out)) {
+      out$leave1out[[measure]] <- list(
+        leave_one_out(s$yi, s$vi, "DL", "z"), leave_one_out(s$yi, s$vi, "REML", "knha")
+      )
+    }
     out$bias[[measure]] <- bias_tests(s$yi, s$vi, set_methods)
     out$tau2_ci[[measure]] <- tau2_ci(s$yi, s$vi)
+    if (isTRUE(case$trimfill)) out$trimfill[[measure]] <- trim_and_fill(s$yi, s$vi, set_methods)
     if (!is.null(s$group)) {
       out$subgroups[[measure]] <- list(
         subgroup_test(s$yi, s$vi, s$group, "DL", "z"),

@@ -24,11 +24,11 @@ R_TIMEOUT = 240
 """Seconds: one R process fits every case (about 10 s on a shared 2-core machine)."""
 
 COUNT_CASES: dict[str, dict] = {
-    "bcg": {"metafor": "dat.bcg"},
+    "bcg": {"metafor": "dat.bcg", "trimfill": True},
     "collins1985a": {"metafor": "dat.collins1985a"},
     "yusuf1985_table6": {"metafor": "dat.yusuf1985"},
     "hine1989": {"metafor": "dat.hine1989"},
-    "li2007": {"metafor": "dat.li2007"},
+    "li2007": {"metafor": "dat.li2007", "trimfill": True},
     "bourassa1996_by_sex": {"metafor": "dat.bourassa1996"},
     "zero_cells": {
         "a": [0, 3, 1, 5, 12, 7],
@@ -54,6 +54,7 @@ COUNT_CASES: dict[str, dict] = {
 }
 HR_CASES: dict[str, dict] = {
     "hr_from_ci": {
+        "trimfill": True,
         # printed to two decimals, as trials publish them; several CI levels
         "hr": [0.72, 0.80, 0.65, 0.91, 0.58, 0.77],
         "lower": [0.60, 0.62, 0.51, 0.78, 0.43, 0.64],
@@ -65,11 +66,13 @@ HR_CASES: dict[str, dict] = {
 }
 _RNG = np.random.default_rng(20240607)
 GENERIC_CASES: dict[str, dict] = {
-    "normand1999": {"metafor": "dat.normand1999"},
+    "normand1999": {"metafor": "dat.normand1999", "trimfill": True},
+    "hackshaw1998": {"metafor": "dat.hackshaw1998", "trimfill": True},
     "k1": {"yi": [0.3], "vi": [0.04]},
     "k2": {"yi": [-0.2, 0.4], "vi": [0.03, 0.05]},
     "homogeneous": {"yi": [0.10, 0.12, 0.11, 0.09, 0.105], "vi": [0.04, 0.05, 0.03, 0.06, 0.05]},
     "huge_heterogeneity": {
+        "trimfill": True,
         "yi": [-2.5, 0.1, 1.8, 3.2, -1.1, 2.4, 0.7],
         "vi": [0.01, 0.02, 0.015, 0.01, 0.03, 0.02, 0.01],
     },
@@ -79,11 +82,16 @@ GENERIC_CASES: dict[str, dict] = {
         "subgroup": ["a"] * 3 + ["b"] * 3 + ["c"] * 5,
     },
     "k40_random": {
+        "trimfill": True,
         "yi": list(np.round(_RNG.normal(-0.2, 0.3, 40), 4)),
         "vi": list(np.round(_RNG.uniform(0.01, 0.2, 40), 4)),
     },
 }
 CASES = {**COUNT_CASES, **HR_CASES, **GENERIC_CASES}
+LEAVE_ONE_OUT_CASES = ("bcg", "hine1989", "huge_heterogeneity")
+"""leave1out is R's slowest step; it runs only for the cases test_analysis compares."""
+for _name, _case in CASES.items():
+    _case.setdefault("leave1out", _name in LEAVE_ONE_OUT_CASES)
 
 
 @functools.cache
