@@ -3,6 +3,10 @@
 Selects the studies and outcome rows the analysis names, computes effect sizes, pools
 them (common effect and random effects, overall and per subgroup), and runs the
 sensitivity analyses; returns frames of the EFFECTS, SUMMARY and SENSITIVITY tables.
+SENSITIVITY ``kind``s: ``leave_one_out`` (one row per omitted study, k >= 3),
+``tau2_ci`` (Q-profile CI of tau²), ``egger`` and ``begg`` (k >= 3; notes carry the
+k < 10 caution), ``trim_and_fill`` (when configured) and ``subgroup_difference``.
+Every number is checked against R metafor in tests/test_analysis.py.
 """
 
 from __future__ import annotations
@@ -183,9 +187,13 @@ def _pooled_rows(
     if fixed_method == "MH" and counts is not None:
         # every table enters the MH sums (rma.mh): a double-zero table adds nothing to
         # OR or RD but its all-events twin does to RR
+        a, n1, c, n2 = counts
         fixed = pool_mantel_haenszel(
             spec.measure,  # type: ignore[arg-type]
-            *counts,
+            a,
+            n1,
+            c,
+            n2,
             every["yi"].to_numpy(float),
             every["vi"].to_numpy(float),
         )
@@ -286,7 +294,7 @@ def _sensitivity(
     rows = []
 
     def add(kind: str, study: str = "", k: int = k, **values: Any) -> None:
-        row = dict.fromkeys(SENSITIVITY_COLUMNS, math.nan)
+        row: dict[str, Any] = dict.fromkeys(SENSITIVITY_COLUMNS, math.nan)
         row.update(analysis=spec.id, kind=kind, study=study, k=k, note="")
         row.update(values)
         for name in ("estimate", "ci_lower", "ci_upper"):

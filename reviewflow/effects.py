@@ -286,11 +286,11 @@ def compute_effects(outcomes: pd.DataFrame, measure: Measure, add: float = 0.5) 
         ):
             _check_counts(row, where)
             counts = {name: float(row[name]) for name in COUNT_COLUMNS}
-            yi, vi, corrected = counts_effect(measure, *counts.values(), add)  # type: ignore[arg-type]
+            a, n1, c, n2 = counts.values()
+            yi, vi, corrected = counts_effect(measure, a, n1, c, n2, add)
             if corrected:
                 note = f"{add:g} added to every cell (zero cell)"
             if math.isnan(yi):
-                a, n1, c, n2 = counts.values()
                 if measure in ("OR", "RR") and (a == c == 0 or (a == n1 and c == n2)):
                     note = "no events (or only events) in both arms: not estimable, left out"
                 else:
