@@ -59,6 +59,14 @@ def _check_ci(
             "swap them or check the source",
             column="ci_lower",
         )
+    if lower == upper:
+        raise ExtractionError(
+            path,
+            line,
+            f"CI {lower:g} to {upper:g} has no width, so no standard error follows",
+            "check the CI against the source",
+            column="ci_upper",
+        )
     if not lower <= estimate <= upper:
         raise ExtractionError(
             path,

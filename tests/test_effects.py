@@ -177,6 +177,12 @@ ERROR_CASES = {
         "ci_lower",
         "above ci_upper",
     ),
+    "ci_without_width": (
+        "HR",
+        {"estimate": 0.72, "ci_lower": 0.72, "ci_upper": 0.72},
+        "ci_upper",
+        "has no width",
+    ),
     "estimate_outside_ci": (
         "HR",
         {"estimate": 0.95, "ci_lower": 0.60, "ci_upper": 0.88},
