@@ -22,9 +22,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dedup_data import generate  # noqa: E402
+from dedup_data import generate
 
-from reviewflow.dedup import DedupSettings, group_duplicates  # noqa: E402
+from reviewflow.dedup import DedupSettings, group_duplicates
 
 
 def _pairs(sizes) -> int:

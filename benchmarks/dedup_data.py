@@ -32,10 +32,48 @@ from reviewflow.tables import RECORD_FIELDS
 DATABASES = ("pubmed", "embase", "wos", "scopus")
 DOI_MISSING = {"pubmed": 0.30, "embase": 0.45, "wos": 0.35, "scopus": 0.50}
 
-_SYLLABLES = (
-    "ba be ca ce da de fa ga li lo mi mo na ne pa pe ra re sa se ta te ti to va ve xa ze "
-    "zo ru ni ko lu ma no sta tra pro vel cor"
-).split()
+_SYLLABLES = [
+    "ba",
+    "be",
+    "ca",
+    "ce",
+    "da",
+    "de",
+    "fa",
+    "ga",
+    "li",
+    "lo",
+    "mi",
+    "mo",
+    "na",
+    "ne",
+    "pa",
+    "pe",
+    "ra",
+    "re",
+    "sa",
+    "se",
+    "ta",
+    "te",
+    "ti",
+    "to",
+    "va",
+    "ve",
+    "xa",
+    "ze",
+    "zo",
+    "ru",
+    "ni",
+    "ko",
+    "lu",
+    "ma",
+    "no",
+    "sta",
+    "tra",
+    "pro",
+    "vel",
+    "cor",
+]
 _SUFFIXES = ("mab", "zumab", "ximab", "tinib", "ciclib", "parib", "lisib", "rafenib", "stat")
 DISEASES = (
     "advanced gastric cancer",
@@ -139,16 +177,85 @@ MEETINGS = (
     ("Journal of Clinical Oncology", "J Clin Oncol", "15 Suppl"),
     ("European Journal of Cancer", "Eur J Cancer", "Suppl 2"),
 )
-SURNAMES = (
-    "Kato Cho Smith Garcia Müller Rossi Wang Li Zhang Chen Kim Park Nguyen Tanaka Suzuki "
-    "Schmidt Dubois Martin Silva Santos Kowalski Novak Ivanov Jensen Larsen Andersson "
-    "Johansson O'Brien McDonald Fernández López Gómez Özdemir Yılmaz "
-    "Singh Patel Sharma Khan Ahmed Ali Hassan Cohen Levi Rahman Okafor Mensah"
-).split() + ["van der Berg", "De Vries", "García-López"]
-GIVEN = (
-    "Ken Byoung Anna James Maria Luca Wei Jing Min Soo Hiroshi Yuki Peter Claire Ana "
-    "Pedro Jan Olga Lars Erik Sean Ravi Priya Omar Sara David Leila Kwame Ama"
-).split()
+SURNAMES = [
+    "Kato",
+    "Cho",
+    "Smith",
+    "Garcia",
+    "Müller",
+    "Rossi",
+    "Wang",
+    "Li",
+    "Zhang",
+    "Chen",
+    "Kim",
+    "Park",
+    "Nguyen",
+    "Tanaka",
+    "Suzuki",
+    "Schmidt",
+    "Dubois",
+    "Martin",
+    "Silva",
+    "Santos",
+    "Kowalski",
+    "Novak",
+    "Ivanov",
+    "Jensen",
+    "Larsen",
+    "Andersson",
+    "Johansson",
+    "O'Brien",
+    "McDonald",
+    "Fernández",
+    "López",
+    "Gómez",
+    "Özdemir",
+    "Yılmaz",
+    "Singh",
+    "Patel",
+    "Sharma",
+    "Khan",
+    "Ahmed",
+    "Ali",
+    "Hassan",
+    "Cohen",
+    "Levi",
+    "Rahman",
+    "Okafor",
+    "Mensah",
+] + ["van der Berg", "De Vries", "García-López"]
+GIVEN = [
+    "Ken",
+    "Byoung",
+    "Anna",
+    "James",
+    "Maria",
+    "Luca",
+    "Wei",
+    "Jing",
+    "Min",
+    "Soo",
+    "Hiroshi",
+    "Yuki",
+    "Peter",
+    "Claire",
+    "Ana",
+    "Pedro",
+    "Jan",
+    "Olga",
+    "Lars",
+    "Erik",
+    "Sean",
+    "Ravi",
+    "Priya",
+    "Omar",
+    "Sara",
+    "David",
+    "Leila",
+    "Kwame",
+    "Ama",
+]
 NOTICE_PREFIXES = ("Erratum: ", "Correction to: ", "Comment on: ", "Reply: ")
 FOLLOW_UPS = (": {years}-year follow-up of a phase {phase} trial", ": updated overall survival")
 GREEK_NAMES = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta"}
