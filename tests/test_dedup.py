@@ -1,30 +1,25 @@
-"""Deduplication: one named case per quirk, guards against false merges, stable ids."""
+"""Deduplication: named record pairs with a verdict, guards, overrides, stable group ids."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from reviewflow.dedup import DedupSettings, group_duplicates
 from reviewflow.errors import InputTableError
-from reviewflow.tables import RECORD_FIELDS
+from reviewflow.io import read_table, write_table
+from reviewflow.tables import DEDUP_LOG, DEDUP_REVIEW, GROUPS, RECORD_FIELDS, RECORDS, UNIQUE
 
-BASE = {
-    "title": "Nivolumab versus chemotherapy in advanced oesophageal squamous cell carcinoma",
-    "authors": "Kato, K; Cho, BC",
-    "year": "2019",
-    "journal": "The Lancet Oncology",
-    "journal_abbrev": "Lancet Oncol",
-    "volume": "20",
-    "issue": "11",
-    "pages": "1506-1517",
-    "doi": "10.1016/s1470-2045(19)30626-6",
-    "pmid": "31582355",
-    "publication_type": "Journal Article",
-}
+DATA = Path(__file__).parent / "data" / "dedup"
+PAIRS = json.loads((DATA / "pairs.json").read_text(encoding="utf-8"))
+BASE = PAIRS["base"]
+RULES = {"doi", "pmid", "accession", "title_year_page", "fuzzy", "override", "unique", "bridge"}
 
 
-def record(record_id: str, search: str = "s1", **fields: str) -> dict[str, str]:
+def record(record_id: str, search: str = "s1", **fields: str) -> dict[str, str | int]:
     row = dict.fromkeys(RECORD_FIELDS, "")
     row.update(BASE)
     row.update(fields)
@@ -43,110 +38,15 @@ def grouped(*rows: dict, overrides: pd.DataFrame | None = None, order=("s1", "s2
     return group_duplicates(pd.DataFrame(rows), overrides, list(order), DedupSettings())
 
 
-def same_group(result, a: str, b: str) -> bool:
-    group_of = dict(zip(result.groups["record_id"], result.groups["group_id"], strict=True))
-    return group_of[a] == group_of[b]
+def group_of(result) -> dict[str, str]:
+    return dict(zip(result.groups["record_id"], result.groups["group_id"], strict=True))
 
 
-NO_IDS = {"doi": "", "pmid": ""}
-CASES = [
-    # name, second record's changes, expected: same / different / review
-    ("same DOI, different case of title", {"title": BASE["title"].upper()}, "same"),
-    ("same PMID, no DOI", {"doi": ""}, "same"),
-    (
-        "no identifiers, punctuation and trailing period",
-        {
-            **NO_IDS,
-            "title": "Nivolumab versus chemotherapy in advanced oesophageal squamous-cell "
-            "carcinoma.",
-        },
-        "same",
-    ),
-    (
-        "no identifiers, abbreviated journal and short pages",
-        {**NO_IDS, "journal": "Lancet Oncol", "pages": "1506-17"},
-        "same",
-    ),
-    (
-        "no identifiers, Greek letter spelled out",
-        {**NO_IDS, "title": BASE["title"] + " with TGF-β"},
-        "different",
-    ),
-    (
-        "different DOIs never merge",
-        {"doi": "10.1016/s1470-2045(19)30999-9", "pmid": ""},
-        "different",
-    ),
-    (
-        "erratum with the article's title",
-        {**NO_IDS, "title": "Erratum: " + BASE["title"], "publication_type": "Published Erratum"},
-        "different",
-    ),
-    (
-        "conference abstract beside the full paper",
-        {**NO_IDS, "publication_type": "Conference Abstract", "issue": "Suppl 5", "pages": "v873"},
-        "different",
-    ),
-    (
-        "different trial phases",
-        {**NO_IDS, "title": BASE["title"] + ": a phase 2 trial"},
-        "different",
-    ),
-    (
-        "follow-up report with a near-identical title",
-        {**NO_IDS, "title": BASE["title"] + ": 3-year follow-up", "year": "2021"},
-        "different",
-    ),
-    ("years beyond tolerance", {**NO_IDS, "year": "2016"}, "different"),
-]
-
-
-@pytest.mark.parametrize(("name", "changes", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_pair_verdicts(name, changes, expected):
-    result = grouped(record("pubmed:1"), record("embase:L1", **changes))
-    assert same_group(result, "pubmed:1", "embase:L1") == (expected == "same"), name
-
-
-def test_greek_letters_fold_to_their_names():
-    result = grouped(
-        record("pubmed:1", title="TGF-β signalling and response to nivolumab", **NO_IDS),
-        record("embase:L1", title="TGF-beta signalling and response to nivolumab", **NO_IDS),
-    )
-    assert same_group(result, "pubmed:1", "embase:L1")
-
-
-def test_abstract_beside_paper_is_kept_and_marked_for_review():
-    result = grouped(
-        record("pubmed:1"),
-        record("embase:L1", **NO_IDS, publication_type="Conference Abstract", issue="Suppl 5"),
-    )
-    assert not same_group(result, "pubmed:1", "embase:L1")
-    assert result.review["reason"].tolist() == ["conference abstract vs full paper"]
-
-
-def test_group_id_is_the_earliest_search_member():
-    result = grouped(record("wos:WOS:1", search="s1"), record("cochrane:CN-1", search="s2"))
-    assert set(result.groups["group_id"]) == {"wos:WOS:1"}
-    assert result.unique["search_id"].tolist() == ["s1"]
-
-
-def test_a_search_update_never_renames_groups():
-    first = grouped(record("pubmed:1"), record("embase:L1"))
-    second = grouped(record("pubmed:1"), record("embase:L1"), record("cochrane:CN-1", search="s2"))
-    before = dict(zip(first.groups["record_id"], first.groups["group_id"], strict=True))
-    after = dict(zip(second.groups["record_id"], second.groups["group_id"], strict=True))
-    assert {key: after[key] for key in before} == before
-    assert after["cochrane:CN-1"] == before["pubmed:1"]
-
-
-def test_unique_row_takes_the_most_complete_values_and_lists_sources():
-    result = grouped(
-        record("pubmed:1", abstract="short"), record("embase:L1", abstract="a longer one")
-    )
-    row = result.unique.iloc[0]
-    assert row["sources"] == "embase; pubmed"
-    assert row["abstract"] == "a longer one"
-    assert row["n_records"] == 2
+def reviewed(result) -> set[frozenset[str]]:
+    return {
+        frozenset(pair)
+        for pair in zip(result.review["record_id_a"], result.review["record_id_b"], strict=True)
+    }
 
 
 def overrides(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -158,36 +58,181 @@ def overrides(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
     return frame
 
 
-def test_overrides_win_both_ways():
-    apart = grouped(
-        record("pubmed:1"),
-        record("embase:L1"),
-        overrides=overrides([("pubmed:1", "embase:L1", "no")]),
+@pytest.mark.parametrize("case", PAIRS["cases"], ids=[case["name"] for case in PAIRS["cases"]])
+def test_named_pair_gets_its_verdict(case):
+    result = grouped(
+        record("pubmed:1", **case.get("a", {})), record("embase:L1", **case.get("b", {}))
     )
-    assert not same_group(apart, "pubmed:1", "embase:L1")
+    groups = group_of(result)
+    merged = groups["pubmed:1"] == groups["embase:L1"]
+    assert merged == (case["verdict"] == "same"), case["note"]
+    listed = frozenset(("pubmed:1", "embase:L1")) in reviewed(result)
+    assert listed == (case["verdict"] == "review"), case["note"]
+
+
+def test_abstract_beside_paper_is_marked_with_its_reason():
+    result = grouped(
+        record("pubmed:1"),
+        record("embase:L1", doi="", pmid="", publication_type="Conference Abstract"),
+    )
+    assert result.review["reason"].tolist() == ["conference abstract vs full paper"]
+
+
+def test_chain_across_two_dois_is_refused():
+    """A (DOI x) ~ B (no DOI) ~ C (DOI y): pairwise fine, one group would hold two DOIs."""
+    result = grouped(
+        record("pubmed:1", pmid=""),
+        record("embase:L1", doi="", pmid=""),
+        record("wos:W1", doi="10.1016/other", pmid=""),
+    )
+    groups = group_of(result)
+    assert groups["pubmed:1"] != groups["wos:W1"]
+    assert len(result.review) >= 1
+
+
+def test_overrides_win_both_ways_and_on_every_rerun():
+    rows = [record("pubmed:1"), record("embase:L1")]
+    keep_apart = overrides([("embase:L1", "pubmed:1", "no")])
+    for _ in range(2):
+        apart = grouped(*rows, overrides=keep_apart)
+        assert group_of(apart)["pubmed:1"] != group_of(apart)["embase:L1"]
+        assert apart.review.empty
     joined = grouped(
         record("pubmed:1"),
-        record("embase:L1", **NO_IDS, title="Another title", year="2016"),
+        record("embase:L1", doi="10.1/other", pmid="", title="Another title", year="2010"),
         overrides=overrides([("pubmed:1", "embase:L1", "yes")]),
     )
-    assert same_group(joined, "pubmed:1", "embase:L1")
-    assert "override" in set(joined.groups["match_rule"])
+    assert group_of(joined)["pubmed:1"] == group_of(joined)["embase:L1"]
+    assert set(joined.groups["match_rule"]) == {"unique", "override"}
 
 
-def test_override_naming_an_unknown_record_is_an_error_with_its_line():
-    with pytest.raises(
-        InputTableError,
-        match=r"dedup_overrides.csv:2: column 'record_id_b': "
-        r"unknown record_id 'embase:L9'",
-    ):
-        grouped(record("pubmed:1"), overrides=overrides([("pubmed:1", "embase:L9", "yes")]))
-
-
-def test_same_input_gives_identical_tables():
-    rows = [record("pubmed:1"), record("embase:L1", **NO_IDS), record("wos:WOS:2", title="Other")]
-    first, second = grouped(*rows), grouped(*reversed(rows))
-    assert (
-        first.groups.sort_values("record_id")
-        .reset_index(drop=True)
-        .equals(second.groups.sort_values("record_id").reset_index(drop=True))
+def test_override_keeps_apart_even_through_a_third_record():
+    result = grouped(
+        record("pubmed:1"),
+        record("embase:L1", pmid=""),
+        record("wos:W1", pmid=""),
+        overrides=overrides([("pubmed:1", "wos:W1", "no")]),
     )
+    groups = group_of(result)
+    assert groups["pubmed:1"] != groups["wos:W1"]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            ("pubmed:1", "embase:L9", "yes"),
+            r"dedup_overrides.csv:2: column 'record_id_b': unknown record_id 'embase:L9'",
+        ),
+        (
+            ("pubmed:1", "embase:L1", "perhaps"),
+            r"dedup_overrides.csv:2: column 'same': 'perhaps' is not yes or no",
+        ),
+    ],
+    ids=["unknown record", "not yes or no"],
+)
+def test_bad_override_names_file_line_and_column(row, message):
+    with pytest.raises(InputTableError, match=message):
+        grouped(record("pubmed:1"), record("embase:L1"), overrides=overrides([row]))
+
+
+def test_group_id_is_the_earliest_search_member():
+    result = grouped(record("wos:W1", search="s2"), record("cochrane:CN-9", search="s1"))
+    assert set(result.groups["group_id"]) == {"cochrane:CN-9"}
+    assert result.unique["search_id"].tolist() == ["s1"]
+
+
+def test_update_keeps_group_ids_and_logs_a_bridge():
+    """s1: A (DOI only) and B (PMID only, translated title) stay apart; s2's C has both."""
+    a = record("embase:L1", pmid="")
+    b = record("pubmed:2", doi="", title="Nivolumab bei Plattenepithelkarzinom", year="2020")
+    c = record("wos:W3", search="s2", pmid=BASE["pmid"])
+    first = grouped(a, b, order=("s1", "s2"))
+    assert group_of(first)["embase:L1"] != group_of(first)["pubmed:2"]
+    second = grouped(a, b, c, order=("s1", "s2"))
+    groups = group_of(second)
+    assert groups["embase:L1"] == group_of(first)["embase:L1"] == groups["wos:W3"]
+    assert groups["pubmed:2"] == groups["embase:L1"]
+    bridge = second.merges[second.merges["match_rule"] == "bridge"]
+    assert bridge[["record_id", "other_record_id"]].values.tolist() == [["pubmed:2", "embase:L1"]]
+    assert "embase:L1 absorbed pubmed:2" in bridge["note"].iloc[0]
+
+
+def test_update_adds_a_member_without_renaming():
+    earlier = [record("pubmed:1"), record("embase:L1")]
+    first = group_of(grouped(*earlier))
+    second = group_of(grouped(*earlier, record("cochrane:CN-1", search="s2")))
+    assert {key: second[key] for key in first} == first
+    assert second["cochrane:CN-1"] == first["pubmed:1"] == "embase:L1"
+
+
+def test_unique_row_merges_the_most_complete_values():
+    result = grouped(
+        record("wos:W1", title=BASE["title"].upper(), abstract="short", issue="", issn=""),
+        record("pubmed:1", abstract="a much longer abstract", issn="1470-2045", search="s2"),
+    )
+    row = result.unique.iloc[0]
+    assert row["group_id"] == "wos:W1"
+    assert row["search_id"] == "s1"
+    assert row["sources"] == "pubmed; wos"
+    assert row["record_ids"] == "pubmed:1; wos:W1"
+    assert row["n_records"] == 2
+    assert row["abstract"] == "a much longer abstract"
+    assert row["title"] == BASE["title"]
+    assert row["issn"] == "1470-2045"
+    assert row["issue"] == "11"
+
+
+def test_every_rule_is_in_the_documented_vocabulary():
+    result = grouped(
+        record("pubmed:1"),
+        record("embase:L1", pmid=""),
+        record("wos:W1", doi=""),
+        record("scopus:S1", doi="", pmid="", title=BASE["title"] + "."),
+    )
+    assert set(result.groups["match_rule"]) | set(result.merges["match_rule"]) <= RULES
+
+
+def write_all(result, folder: Path) -> list[bytes]:
+    tables = [
+        (result.groups, GROUPS),
+        (result.unique, UNIQUE),
+        (result.review, DEDUP_REVIEW),
+        (result.merges, DEDUP_LOG),
+    ]
+    folder.mkdir()
+    contents = []
+    for frame, table in tables:
+        write_table(frame, folder / f"{table.name}.tsv", table)
+        contents.append((folder / f"{table.name}.tsv").read_bytes())
+    return contents
+
+
+def labelled() -> pd.DataFrame:
+    frame = pd.read_csv(DATA / "labelled.tsv", sep="\t", dtype=str, keep_default_na=False)
+    frame["source_index"] = frame["source_index"].astype(int)
+    return frame
+
+
+def test_same_input_in_any_order_gives_identical_files(tmp_path):
+    records = labelled().drop(columns="report")
+    first = group_duplicates(records, None, ["s1"])
+    second = group_duplicates(records.sample(frac=1.0, random_state=3), None, ["s1"])
+    assert write_all(first, tmp_path / "first") == write_all(second, tmp_path / "second")
+
+
+def test_labelled_set_has_no_false_merges_and_finds_the_duplicates(tmp_path):
+    """Pairwise precision and recall against the generator's true reports."""
+    records = labelled()
+    path = tmp_path / "records.tsv"
+    write_table(records, path, RECORDS)
+    result = group_duplicates(read_table(path, RECORDS), None, ["s1"])
+    groups = group_of(result)
+    pairs = records.assign(group=records["record_id"].map(groups))
+
+    def count(columns: list[str]) -> int:
+        return int(sum(size * (size - 1) // 2 for size in pairs.groupby(columns).size()))
+
+    correct, found, true = count(["group", "report"]), count(["group"]), count(["report"])
+    assert correct == found, "a false merge"
+    assert correct / true >= 0.99

@@ -1,40 +1,107 @@
-"""Union-find over 'same' pairs, honouring a reviewer's overrides."""
+"""Union-find over 'same' pairs, strongest first, refusing joins that break a guard.
+
+Notes
+-----
+Pairwise guards are not transitive: A (DOI x) may match B (no DOI) and B match C
+(DOI y). Each group therefore carries what it holds (its DOI, its kind of report, its
+trial phase, the records a reviewer kept apart from it), and a join that would put two
+DOIs, two kinds, two phases or an overridden pair into one group is refused and the
+pair goes to review. Pairs are joined in ``RULE_ORDER`` then by falling score, so
+identifiers outrank titles. The root of a group is always its lowest position: with
+records ordered by search then record_id, that is the group's id.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reviewflow.dedup.match import RULE_ORDER, PairVerdict
+from reviewflow.dedup.prep import Prepared
+
 
 class DisjointSets:
-    """Union-find with path halving; roots chosen by a caller-given rank."""
+    """Union-find with path halving; the root of a set is its smallest member."""
 
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
 
     def find(self, item: int) -> int:
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
+        parent = self.parent
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
         return item
 
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int) -> int:
+        """Join the sets of ``a`` and ``b``; return the root that was absorbed (or -1)."""
         root_a, root_b = self.find(a), self.find(b)
         if root_a == root_b:
-            return False
-        self.parent[max(root_a, root_b)] = min(root_a, root_b)
-        return True
+            return -1
+        low, high = min(root_a, root_b), max(root_a, root_b)
+        self.parent[high] = low
+        return high
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """Roots by position, the pairs joined, and the pairs refused with the reason."""
+
+    roots: list[int]
+    joined: list[PairVerdict]
+    refused: list[PairVerdict]
 
 
 def cluster_pairs(
-    size: int, same: list[tuple[int, int]], apart: set[frozenset[int]]
-) -> DisjointSets:
-    """Join every ``same`` pair except those a person kept ``apart``.
-
-    Notes
-    -----
-    A pair kept apart is never joined directly; if other pairs still chain its two
-    records together the caller reports it (``overrides_broken``).
-    """
+    prepared: Prepared,
+    same: Sequence[PairVerdict],
+    apart: set[tuple[int, int]],
+) -> Clustering:
+    """Join ``same`` pairs (overrides regardless of guards) unless a group guard refuses."""
+    size = len(prepared.record_id)
     sets = DisjointSets(size)
-    for a, b in same:
-        if frozenset((a, b)) not in apart:
-            sets.union(a, b)
-    return sets
+    doi = list(prepared.doi)
+    kind = list(prepared.kind)
+    phase = list(prepared.phase)
+    kept_apart: dict[int, set[int]] = {}
+    for first, second in apart:
+        kept_apart.setdefault(first, set()).add(second)
+        kept_apart.setdefault(second, set()).add(first)
+    joined: list[PairVerdict] = []
+    refused: list[PairVerdict] = []
+    ordered = sorted(same, key=lambda pair: (RULE_ORDER[pair.rule], -pair.score, pair.a, pair.b))
+    for pair in ordered:
+        root_a, root_b = sets.find(pair.a), sets.find(pair.b)
+        if root_a == root_b:
+            joined.append(pair)
+            continue
+        conflict = ""
+        if _separated(sets, kept_apart, root_a, root_b):
+            conflict = "a reviewer kept members of these groups apart"
+        elif pair.rule != "override":
+            if doi[root_a] and doi[root_b] and doi[root_a] != doi[root_b]:
+                conflict = "joining would put two DOIs in one group"
+            elif kind[root_a] != kind[root_b]:
+                conflict = f"joining would put {kind[root_a]} and {kind[root_b]} in one group"
+            elif phase[root_a] and phase[root_b] and phase[root_a] != phase[root_b]:
+                conflict = "joining would put two trial phases in one group"
+        if conflict:
+            refused.append(PairVerdict(pair.a, pair.b, "review", pair.rule, pair.score, conflict))
+            continue
+        absorbed = sets.union(root_a, root_b)
+        root = root_a if absorbed == root_b else root_b
+        doi[root] = doi[root] or doi[absorbed]
+        phase[root] = phase[root] or phase[absorbed]
+        if absorbed in kept_apart:
+            kept_apart.setdefault(root, set()).update(kept_apart.pop(absorbed))
+        joined.append(pair)
+    return Clustering([sets.find(index) for index in range(size)], joined, refused)
+
+
+def _separated(
+    sets: DisjointSets, kept_apart: dict[int, set[int]], root_a: int, root_b: int
+) -> bool:
+    for root, other in ((root_a, root_b), (root_b, root_a)):
+        if any(sets.find(member) == other for member in kept_apart.get(root, ())):
+            return True
+    return False

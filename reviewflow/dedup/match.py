@@ -1,137 +1,321 @@
 """Decide, for each candidate pair, whether two records are one report.
 
-Stage 1 joins records sharing an identifier (DOI, PMID, or the same accession in one
-database) or the exact title key + year + first page. Stage 2 scores the remaining
-candidate pairs with rapidfuzz and weighs the other fields as evidence. Guards veto a
-merge that would lose a report: conflicting DOIs, an erratum or comment against its
-article, a conference abstract against the full paper, different trial phases,
-different numbers in the title (follow-up reports), years beyond tolerance.
+Stage 1 joins records sharing an identifier (DOI, PMID, the same accession in one
+database) or the exact title key + year + first page. Stage 2 scores the candidate
+pairs of ``block`` with rapidfuzz (``process.cpdist``, vectorised over all pairs) and
+weighs first author, year, journal, volume and first page as evidence. Guards veto a
+merge that would lose a report: conflicting DOIs, an erratum, comment, reply or
+retraction against its article, a conference abstract against the full paper,
+different trial phases, different numbers in the title (follow-up reports), years
+beyond tolerance.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
-import pandas as pd
+import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from reviewflow.dedup.prep import Prepared
 
 Verdict = Literal["same", "review", "different"]
-_NUMBER = re.compile(r"\b\d+\b")
-_RULE_ORDER = {"doi": 0, "pmid": 1, "accession": 2, "title_year_page": 3}
+Rule = Literal["override", "doi", "pmid", "accession", "title_year_page", "fuzzy"]
+RULE_ORDER: dict[str, int] = {
+    "override": 0,
+    "doi": 1,
+    "pmid": 2,
+    "accession": 3,
+    "title_year_page": 4,
+    "fuzzy": 5,
+}
+"""Strongest evidence first: the order in which ``cluster`` joins pairs."""
+
+LOCATOR_FLOOR = 0.5
+"""Titles this similar (or more) with the same first author, year and first page go to
+review: a translated or truncated title of the same article."""
+SHORT_TITLE = 30
+"""Title keys shorter than this ('Editorial', 'Nivolumab') need agreeing authors and
+pages: a short title alone identifies nothing."""
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    """Fuzzy title similarity (0-1) to merge, and to ask a person."""
+class DedupSettings:
+    """Thresholds of fuzzy matching.
+
+    Attributes
+    ----------
+    title_same
+        Title similarity (rapidfuzz ``ratio``, 0-1, on folded titles) at or above
+        which a pair whose authors, journal, volume and pages do not disagree is
+        merged. Lower finds more duplicates with typos and retitled copies, and risks
+        merging reports whose titles differ in one word.
+    title_review
+        Similarity at or above which a pair that is neither clearly one report nor
+        clearly two is listed in ``review.tsv``; between the two thresholds a pair is
+        merged only when first author, year, first page and volume or journal all
+        agree. Lower lists more pairs for a person.
+    year_tolerance
+        Years two copies may differ by (online-first versus print, Embase's
+        conference year). Larger tolerates more and leaves more follow-up reports to
+        the other guards.
+    workers
+        Threads for rapidfuzz's vectorised scoring.
+    """
 
     title_same: float = 0.95
     title_review: float = 0.85
     year_tolerance: int = 1
+    workers: int = 1
 
 
 @dataclass(frozen=True)
 class PairVerdict:
+    """One pair of records (positions, a < b), the verdict, its rule, score and why."""
+
     a: int
     b: int
     verdict: Verdict
-    rule: str
+    rule: Rule
     score: float
     reason: str
 
 
-def exact_pairs(prepared: pd.DataFrame) -> list[PairVerdict]:
-    """Pairs sharing DOI, PMID, accession within one source, or exact title+year+page."""
-    keys: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for position, row in enumerate(prepared.itertuples(index=False)):
-        if row.doi:
-            keys[("doi", row.doi)].append(position)
-        if row.pmid:
-            keys[("pmid", row.pmid)].append(position)
-        if row.accession:
-            keys[("accession", f"{row.source}|{row.accession}")].append(position)
-        if row.title_key and row.year and row.first_page:
-            keys[("title_year_page", f"{row.title_key}|{row.year}|{row.first_page}")].append(
-                position
-            )
-    verdicts = []
-    seen: set[tuple[int, int]] = set()
-    for (rule, _), members in sorted(keys.items(), key=lambda item: _RULE_ORDER[item[0][0]]):
-        for other in members[1:]:
-            a, b = members[0], other
-            if (a, b) in seen:
+def exact_pairs(prepared: Prepared) -> list[PairVerdict]:
+    """Pairs sharing DOI, PMID, accession (within one source) or title+year+first page.
+
+    Notes
+    -----
+    Within each shared key every record pairs with the first record of its own kind,
+    and the first of each other kind pairs with the key's first record (a pair that a
+    guard sends to review rather than merging).
+    """
+    title_year_page = [
+        f"{title}|{year}|{page}" if title and year >= 0 and page else ""
+        for title, year, page in zip(
+            prepared.title_key, prepared.year.tolist(), prepared.first_page, strict=True
+        )
+    ]
+    verdicts: list[PairVerdict] = []
+    rules: tuple[tuple[Rule, list[str]], ...] = (
+        ("doi", prepared.doi),
+        ("pmid", prepared.pmid),
+        ("accession", prepared.accession),
+        ("title_year_page", title_year_page),
+    )
+    for rule, keys in rules:
+        first_of: dict[str, int] = {}
+        first_of_kind: dict[tuple[str, str], int] = {}
+        for position, key in enumerate(keys):
+            if not key:
                 continue
-            seen.add((a, b))
-            veto = _identifier_veto(prepared, a, b, rule)
-            verdicts.append(
-                PairVerdict(a, b, "review" if veto else "same", rule, 1.0, veto or rule)
-            )
+            first = first_of.setdefault(key, position)
+            if first == position:
+                first_of_kind[(key, prepared.kind[position])] = position
+                continue
+            same_kind = first_of_kind.setdefault((key, prepared.kind[position]), position)
+            partner = same_kind if same_kind != position else first
+            verdicts.append(_identifier_verdict(prepared, partner, position, rule))
     return verdicts
 
 
-def _identifier_veto(prepared: pd.DataFrame, a: int, b: int, rule: str) -> str:
-    first, second = prepared.iloc[a], prepared.iloc[b]
-    if rule != "doi" and first["doi"] and second["doi"] and first["doi"] != second["doi"]:
-        return f"same {rule} but different DOIs"
-    if first["kind"] != second["kind"] and "notice" in (first["kind"], second["kind"]):
-        return f"same {rule} but one is an erratum or comment"
-    if rule == "title_year_page" and {first["kind"], second["kind"]} == {"abstract", "article"}:
-        return "conference abstract vs full paper"
-    return ""
-
-
-def compare_pair(prepared: pd.DataFrame, a: int, b: int, thresholds: Thresholds) -> PairVerdict:
-    """Fuzzy verdict on one candidate pair, with the evidence in ``reason``."""
-    first, second = prepared.iloc[a], prepared.iloc[b]
-    score = fuzz.ratio(first["title_key"], second["title_key"]) / 100.0
-    if score < thresholds.title_review:
-        return PairVerdict(a, b, "different", "fuzzy", score, "titles differ")
-    guard = _guard(first, second, thresholds)
-    if guard:
-        verdict: Verdict = "review" if score >= thresholds.title_same else "different"
-        return PairVerdict(a, b, verdict, "fuzzy", score, guard)
-    agree, disagree = _evidence(first, second)
-    if score >= thresholds.title_same and not disagree:
-        return PairVerdict(a, b, "same", "fuzzy", score, "; ".join(agree) or "title")
-    if score >= thresholds.title_same and len(agree) > len(disagree):
-        return PairVerdict(a, b, "same", "fuzzy", score, "; ".join(agree))
-    reason = "similar titles; " + "; ".join(f"{item} differs" for item in disagree)
-    return PairVerdict(a, b, "review", "fuzzy", score, reason.rstrip("; "))
-
-
-def _guard(first: pd.Series, second: pd.Series, thresholds: Thresholds) -> str:
-    if first["doi"] and second["doi"] and first["doi"] != second["doi"]:
-        return "different DOIs"
-    if first["kind"] != second["kind"] and "notice" in (first["kind"], second["kind"]):
-        return "erratum or comment vs article"
-    if {first["kind"], second["kind"]} == {"abstract", "article"}:
-        return "conference abstract vs full paper"
-    if first["phase"] and second["phase"] and first["phase"] != second["phase"]:
-        return "different trial phases"
-    years = (first["year_number"], second["year_number"])
-    if not any(pd.isna(year) for year in years) and abs(years[0] - years[1]) > (
-        thresholds.year_tolerance
+def _identifier_verdict(prepared: Prepared, a: int, b: int, rule: Rule) -> PairVerdict:
+    veto = ""
+    if rule != "doi" and _disagrees(prepared.doi, a, b):
+        veto = f"same {rule} but different DOIs"
+    elif {prepared.kind[a], prepared.kind[b]} == {"abstract", "article"}:
+        veto = "conference abstract vs full paper"
+    elif prepared.kind[a] != prepared.kind[b]:
+        veto = f"same {rule} but {prepared.kind[a]} vs {prepared.kind[b]}"
+    elif (
+        rule == "title_year_page"
+        and _authors_compare(prepared.first_author[a], prepared.first_author[b]) < 0
     ):
-        return "years beyond tolerance"
-    if set(_NUMBER.findall(first["title_key"])) != set(_NUMBER.findall(second["title_key"])):
-        return "different numbers in the titles (follow-up report?)"
-    return ""
+        veto = "same title, year and page but different first authors"
+    verdict: Verdict = "review" if veto else "same"
+    return PairVerdict(a, b, verdict, rule, 1.0, veto or rule)
 
 
-def _evidence(first: pd.Series, second: pd.Series) -> tuple[list[str], list[str]]:
-    agree, disagree = [], []
-    for field in ("first_author", "first_page", "volume"):
-        if first[field] and second[field]:
-            (agree if first[field] == second[field] else disagree).append(field)
-    if first["journal_key"] and second["journal_key"]:
-        journal = fuzz.token_set_ratio(first["journal_key"], second["journal_key"]) >= 80 or (
-            _initials(first["journal_key"]) == _initials(second["journal_key"])
-        )
-        (agree if journal else disagree).append("journal")
-    return agree, disagree
+def score_titles(prepared: Prepared, a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
+    """rapidfuzz ``ratio`` (0-1) of the title keys of each pair, vectorised."""
+    if len(a) == 0:
+        return np.empty(0, dtype=np.float64)
+    titles = np.array(prepared.title_key, dtype=object)
+    scores = cpdist(
+        titles[a],
+        titles[b],
+        scorer=fuzz.ratio,
+        workers=workers,
+        score_cutoff=LOCATOR_FLOOR * 100,
+    )
+    return scores.astype(np.float64) / 100.0
 
 
-def _initials(journal_key: str) -> str:
-    return "".join(word[0] for word in journal_key.split() if word not in {"of", "the", "and"})
+def worth_deciding(
+    prepared: Prepared, a: np.ndarray, b: np.ndarray, scores: np.ndarray, settings: DedupSettings
+) -> np.ndarray:
+    """Mask of pairs that need ``decide_pair``: similar titles, or the same locator.
+
+    Notes
+    -----
+    Pairs that a guard would call different whatever else they share (years beyond
+    tolerance, different trial phases, different DOIs below ``title_same``) are
+    dropped here, vectorised, before the per-pair decision.
+    """
+    authors = np.array(prepared.first_author, dtype=object)
+    pages = np.array(prepared.first_page, dtype=object)
+    phases = np.array(prepared.phase, dtype=object)
+    dois = np.array(prepared.doi, dtype=object)
+    year_a, year_b = prepared.year[a], prepared.year[b]
+    same_year = (year_a == year_b) & (year_a >= 0)
+    locator = (
+        same_year
+        & (authors[a] == authors[b])
+        & (authors[a] != "")
+        & (pages[a] == pages[b])
+        & (pages[a] != "")
+    )
+    worth = (scores >= settings.title_review) | ((scores >= LOCATOR_FLOOR) & locator)
+    far_years = (year_a >= 0) & (year_b >= 0) & (np.abs(year_a - year_b) > settings.year_tolerance)
+    phase_a, phase_b = phases[a], phases[b]
+    other_phase = (phase_a != "") & (phase_b != "") & (phase_a != phase_b)
+    doi_a, doi_b = dois[a], dois[b]
+    other_doi = (doi_a != "") & (doi_b != "") & (doi_a != doi_b) & (scores < settings.title_same)
+    return worth & ~far_years & ~other_phase & ~other_doi
+
+
+def _disagrees(values: list[str], a: int, b: int) -> bool:
+    return bool(values[a]) and bool(values[b]) and values[a] != values[b]
+
+
+def _agrees(values: list[str], a: int, b: int) -> bool:
+    return bool(values[a]) and values[a] == values[b]
+
+
+def _authors_compare(first: str, second: str) -> int:
+    """1 agree, -1 disagree, 0 no evidence (a compound surname may be cut short)."""
+    if not first or not second:
+        return 0
+    if first == second:
+        return 1
+    shorter, longer = sorted((first, second), key=len)
+    if len(shorter) >= 3 and (longer.startswith(shorter) or longer.endswith(shorter)):
+        return 1
+    return 1 if fuzz.ratio(first, second) >= 85 else -1
+
+
+@functools.lru_cache(maxsize=65536)
+def journals_compare(first: tuple[str, ...], second: tuple[str, ...]) -> int:
+    """1 agree, -1 disagree, 0 no evidence; an abbreviation agrees with the full name.
+
+    Notes
+    -----
+    ISO 4 abbreviations keep the start of each significant word ("Lancet Oncol" for
+    "The Lancet Oncology", "N Engl J Med"), so a name agrees with another when each of
+    its words begins a word of the other, in order.
+    """
+    if not first or not second:
+        return 0
+    for name_a in first:
+        for name_b in second:
+            if name_a == name_b or _abbreviates(name_a, name_b) or _abbreviates(name_b, name_a):
+                return 1
+    return -1
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    long_words = full.split()
+    position = 0
+    for word in short.split():
+        while position < len(long_words) and not long_words[position].startswith(word):
+            position += 1
+        if position == len(long_words):
+            return False
+        position += 1
+    return True
+
+
+def decide_pair(
+    prepared: Prepared, a: int, b: int, score: float, settings: DedupSettings
+) -> PairVerdict:
+    """Fuzzy verdict on one candidate pair, with the evidence in ``reason``.
+
+    Notes
+    -----
+    Guards come first and never merge. Then, at or above ``title_same``, a pair
+    merges unless the evidence disagrees (one disagreement is outweighed by an
+    agreeing first author and two other agreeing fields); between the thresholds it
+    merges only when first author, year, first page and volume or journal agree;
+    two or more disagreements make it different, anything else goes to review.
+    """
+    guard = _guard(prepared, a, b, score, settings)
+    if guard is not None:
+        return guard
+    author = _authors_compare(prepared.first_author[a], prepared.first_author[b])
+    agree = ["first author"] if author > 0 else []
+    disagree = ["first author"] if author < 0 else []
+    for name, values in (("first page", prepared.first_page), ("volume", prepared.volume)):
+        if _agrees(values, a, b):
+            agree.append(name)
+        elif _disagrees(values, a, b):
+            disagree.append(name)
+    journal = journals_compare(prepared.journal[a], prepared.journal[b])
+    if journal:
+        (agree if journal > 0 else disagree).append("journal")
+    same_year = bool(prepared.year[a] == prepared.year[b] and prepared.year[a] >= 0)
+    if same_year:
+        agree.append("year")
+    evidence = "agree: " + ", ".join(agree) if agree else "no other evidence"
+    if disagree:
+        evidence += "; differ: " + ", ".join(disagree)
+    short = min(len(prepared.title_key[a]), len(prepared.title_key[b])) < SHORT_TITLE
+    located = author > 0 and "first page" in agree and not disagree
+    if score >= settings.title_same and not short:
+        if not disagree or (author > 0 and len(disagree) == 1 and len(agree) >= 3):
+            return PairVerdict(a, b, "same", "fuzzy", score, evidence)
+    elif score >= settings.title_review:
+        if located and same_year and ("volume" in agree or "journal" in agree):
+            return PairVerdict(a, b, "same", "fuzzy", score, evidence)
+    elif located and same_year:
+        return PairVerdict(a, b, "review", "fuzzy", score, "titles differ; " + evidence)
+    else:
+        return PairVerdict(a, b, "different", "fuzzy", score, evidence)
+    if len(disagree) >= 2:
+        return PairVerdict(a, b, "different", "fuzzy", score, evidence)
+    reason = ("short title; " if short else "similar titles; ") + evidence
+    return PairVerdict(a, b, "review", "fuzzy", score, reason)
+
+
+def _guard(
+    prepared: Prepared, a: int, b: int, score: float, settings: DedupSettings
+) -> PairVerdict | None:
+    """A verdict when a guard applies: the pair is not one report."""
+    kind_a, kind_b = prepared.kind[a], prepared.kind[b]
+    reason = ""
+    review = False
+    if _disagrees(prepared.doi, a, b):
+        reason = "different DOIs"
+        review = score >= settings.title_same and _agrees(prepared.first_page, a, b)
+    elif kind_a != kind_b:
+        reason = f"{kind_a} vs {kind_b}"
+        if {kind_a, kind_b} == {"abstract", "article"}:
+            reason = "conference abstract vs full paper"
+            review = score >= settings.title_review
+    elif _disagrees(prepared.phase, a, b):
+        reason = "different trial phases"
+    elif (
+        prepared.year[a] >= 0
+        and prepared.year[b] >= 0
+        and abs(int(prepared.year[a]) - int(prepared.year[b])) > settings.year_tolerance
+    ):
+        reason = "years beyond tolerance"
+    elif prepared.numbers[a] != prepared.numbers[b]:
+        if _agrees(prepared.first_page, a, b) and _agrees(prepared.volume, a, b):
+            return None
+        reason = "different numbers in the titles (follow-up report?)"
+    if not reason:
+        return None
+    return PairVerdict(a, b, "review" if review else "different", "fuzzy", score, reason)

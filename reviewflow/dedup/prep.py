@@ -1,15 +1,23 @@
-"""Prepare records for matching: comparable keys for titles, authors, pages, kinds.
+"""Prepare records for matching: comparable keys for titles, authors, pages and kinds.
 
-Every key is derived once per record, so matching compares short strings only.
+Every key is derived once per record. The text steps run over a whole column joined
+into one string (one pass in C instead of one Python call per record), so preparing
+100,000 records takes about a second.
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
 
+import numpy as np
 import pandas as pd
 
-from reviewflow.normalise import clean_text, fold_text
+Kind = Literal["article", "abstract", "erratum", "comment", "reply", "retraction"]
 
 GREEK = {
     "α": "alpha",
@@ -40,90 +48,337 @@ GREEK = {
 }
 """Greek letters spelled out, as most databases print them in titles (TNF-α: TNF-alpha)."""
 
-_NOTICE = re.compile(
-    r"^(?:erratum|correction|corrigendum|retraction|retracted|expression of concern|"
-    r"comment on|reply|response to|letter to|author'?s? reply|in reply)\b",
+_SPELLED = (
+    {letter: f" {name} " for letter, name in GREEK.items()}
+    | {letter.upper(): f" {name} " for letter, name in GREEK.items() if letter != "ς"}
+    | {"\u00b5": " mu ", "\u00df": "ss", "\u00e6": "ae", "\u0153": "oe", "\u00f8": "o"}
+)
+_MARKUP = re.compile(
+    r"</?(?:i|b|u|em|strong|sup|sub|sc|span|p|br|div|font|mml:[a-z]+|math|inf|scp|"
+    r"italic|bold|underline|up|smallcaps)\b[^<>\n]{0,200}>",
     re.IGNORECASE,
 )
-_ABSTRACT_TYPES = re.compile(r"conference|meeting abstract|congress|proceeding", re.I)
-_PHASE = re.compile(r"\bphase\s*(i{1,3}|iv|[1-4])\b", re.I)
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+_NOT_ALNUM = re.compile(r"[^a-z0-9\n]+")
+_LETTER_DIGIT = re.compile(r"([a-z])(?=[0-9])|([0-9])(?=[a-z])")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+_PHASE_ROMAN = re.compile(r" phase (iv|iii|ii|i)(?= )(?: (iv|iii|ii|i)(?= ))?")
+_SPELLING = (
+    (" oesophag", " esophag"),
+    (" oestr", " estr"),
+    ("haem", "hem"),
+    ("aemi", "emi"),
+    (" paediatr", " pediatr"),
+    (" foet", " fet"),
+    (" centre", " center"),
+    ("our ", "or "),
+    ("isation ", "ization "),
+    ("isations ", "izations "),
+    ("ise ", "ize "),
+    ("ised ", "ized "),
+    ("ises ", "izes "),
+    ("ising ", "izing "),
+    ("yse ", "yze "),
+    ("ysed ", "yzed "),
+    ("ysing ", "yzing "),
+    (" and ", " "),
+)
+"""British and American spellings fold alike (oesophageal, randomised, tumour); "and" is
+dropped because some databases print it as "&"."""
 
-PREPARED_COLUMNS = (
-    "title_key",
-    "first_author",
-    "year_number",
-    "first_page",
-    "kind",
-    "phase",
-    "journal_key",
+_NOTICE_PREFIX = re.compile(
+    r"^\s*[\[(]?\s*(?:(?P<strong>erratum|errata|corrigendum|notice of retraction|"
+    r"retraction note|retraction notice|expression of concern|comments? on|commentary on|"
+    r"in reply|authors?'? reply|reply to)\b(?:\s+(?:to|for|on|of))?\s*[:.\-\u2013\u2014]?"
+    r"|(?P<weak>correction|retraction|retracted article|retracted|reply|response|re|comment)"
+    r"(?:\s+(?:to|on|of))?\s*[:\u2013\u2014])\s*",
+    re.IGNORECASE,
+)
+"""Notice prefixes; ambiguous words ("Correction of ...", "Response to ...") need a colon."""
+_NOTICE_START = (
+    "err",
+    "corr",
+    "notice",
+    "retract",
+    "expression",
+    "comment",
+    "in reply",
+    "author",
+    "reply",
+    "response",
+    "re:",
+    "re :",
+)
+_NOTICE_KIND: dict[str, Kind] = {
+    "erratum": "erratum",
+    "errata": "erratum",
+    "correction": "erratum",
+    "corrigendum": "erratum",
+    "retraction": "retraction",
+    "notice": "retraction",
+    "retracted": "article",
+    "expression": "comment",
+    "comment": "comment",
+    "commentary": "comment",
+    "comments": "comment",
+    "reply": "reply",
+    "in": "reply",
+    "author": "reply",
+    "authors": "reply",
+    "response": "reply",
+    "re": "comment",
+}
+_WOS_CORRECTION = re.compile(r"\s*\(vol\.? ?\w+, pg\.? ?\w+,? ?(?:\d{4})?\)\s*\.?\s*$", re.I)
+"""Web of Science titles corrections after the article: ``Title (vol 20, pg 1506, 2019)``."""
+_ERRATUM_TYPE = re.compile(r"erratum|correction|corrigendum", re.I)
+_RETRACTION_TYPE = re.compile(r"retraction of publication|retraction notice|^retraction", re.I)
+_ABSTRACT_TYPE = re.compile(r"conference abstract|meeting abstract|congress abstract", re.I)
+_CONFERENCE_TYPE = re.compile(r"conference|congress|proceeding|meeting", re.I)
+_ARTICLE_TYPE = re.compile(r"\barticle\b", re.I)
+_SUPPLEMENT = re.compile(r"suppl|\bs\d", re.I)
+_PAGE_RANGE = re.compile(r"\d+\s*[-\u2010-\u2015]\s*\d+")
+_PHASE = re.compile(r"\bphase (\d)(?: ?([ab]))?(?: (\d)(?: ?([ab]))?)?\b")
+_NUMBER = re.compile(r"\b\d+\b")
+_DIGITS = re.compile(r"\d+")
+_PAGE_SPLIT = re.compile(r"[-\u2010-\u2015\u2212,]")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "for",
+        "with",
+        "to",
+        "by",
+        "at",
+        "from",
+        "as",
+        "or",
+        "vs",
+        "versus",
+        "and",
+    ]
 )
 
 
-_DASHES = re.compile("[\u2010-\u2015\u2212]")
-_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
-_PHASE_ROMAN = re.compile(r"\bphase (iv|iii|ii|i)\b")
+@dataclass(frozen=True)
+class Prepared:
+    """Matching keys of every record, by position (records ordered by search, then id).
+
+    Lists hold Python values for fast per-pair access; arrays hold numbers for
+    vectorised comparisons.
+    """
+
+    record_id: list[str]
+    rank: np.ndarray
+    title_key: list[str]
+    numbers: list[str]
+    phase: list[str]
+    kind: list[str]
+    first_author: list[str]
+    year: np.ndarray
+    volume: list[str]
+    first_page: list[str]
+    journal: list[tuple[str, ...]]
+    doi: list[str]
+    pmid: list[str]
+    accession: list[str]
 
 
-def title_key(title: str) -> str:
-    """A title folded for comparison.
+def _fold(text: str) -> str:
+    """Lower-case ASCII letters, digits and newlines of ``text``; other runs become a space."""
+    if "<" in text:
+        text = _MARKUP.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    for character in set(_NOT_ASCII.findall(text)):
+        if character in _SPELLED:
+            text = text.replace(character, _SPELLED[character])
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_ALNUM.sub(" ", text.lower())
+
+
+def fold_values(values: list[str]) -> list[str]:
+    """Each value folded: markup, entities, accents, case and punctuation go."""
+    text = _fold("\n".join(value.replace("\n", " ").replace("\r", " ") for value in values))
+    return [" ".join(line.split()) for line in text.split("\n")]
+
+
+def title_keys(titles: list[str]) -> list[str]:
+    """Titles folded for comparison.
 
     Notes
     -----
-    Greek letters are spelled out, typographic dashes (Cochrane's U+2010) become
-    hyphens, markup, case and punctuation go, letters and digits are split apart
-    ("1alpha" = "1 alpha", "pd1" = "pd 1") and Roman trial phases become digits, so
-    the same title typed by different databases folds to one key.
+    Greek letters are spelled out (TGF-β = TGF-beta = TGF-&beta;), markup, entities,
+    accents, case and punctuation go (so do a trailing period and Embase's brackets
+    around translated titles), letters and digits are split apart ("pd1" = "pd 1"),
+    Roman trial phases become digits, British spellings become American and "and" is
+    dropped.
     """
-    text = _DASHES.sub("-", clean_text(title))
-    for letter, name in GREEK.items():
-        if letter in text or letter.upper() in text:
-            text = text.replace(letter, f" {name} ").replace(letter.upper(), f" {name} ")
-    folded = _LETTER_DIGIT.sub(" ", fold_text(text))
-    return _PHASE_ROMAN.sub(lambda found: f"phase {_ROMAN[found.group(1)]}", folded)
+    folded = _fold("\n".join(title.replace("\n", " ").replace("\r", " ") for title in titles))
+    text = " " + _LETTER_DIGIT.sub(r"\1\2 ", folded).replace("\n", " \n ") + " "
+    text = re.sub(r" +", " ", text)
+    if " phase i" in text:
+        text = _PHASE_ROMAN.sub(
+            lambda found: (
+                " phase "
+                + _ROMAN[found.group(1)]
+                + (" " + _ROMAN[found.group(2)] if found.group(2) else "")
+            ),
+            text,
+        )
+    for british, american in _SPELLING:
+        text = text.replace(british, american)
+    return [line.strip() for line in text.split("\n")]
 
 
-def record_kind(title: str, publication_type: str, journal: str, issue: str = "") -> str:
-    """article, abstract (conference) or notice (erratum, comment, reply, retraction)."""
-    if _NOTICE.search(clean_text(title)) or re.search(
-        r"erratum|comment|letter|retraction|correction", publication_type, re.I
-    ):
-        return "notice"
-    if _ABSTRACT_TYPES.search(publication_type) or re.search(r"\bsuppl", issue, re.I):
+def strip_notice(title: str) -> tuple[str, str]:
+    """The title without an erratum/comment/reply prefix or WoS suffix, and the word."""
+    word = ""
+    start = title.lstrip(" [(").lower()
+    if start.startswith(_NOTICE_START):
+        found = _NOTICE_PREFIX.match(title)
+        if found and len(title) > found.end():
+            words = re.sub(r"[^a-z ]", "", (found.group("strong") or found.group("weak")).lower())
+            word = words.split()[0]
+            title = title[found.end() :]
+    if title.rstrip(" .").endswith(")") and "vol" in title[-40:].lower():
+        suffix = _WOS_CORRECTION.search(title)
+        if suffix:
+            word = word or "correction"
+            title = title[: suffix.start()]
+    return title, word
+
+
+def record_kind(notice_word: str, publication_type: str, issue: str, pages: str) -> str:
+    """What a record reports: an article, a conference abstract or a notice about one.
+
+    Notes
+    -----
+    Comments and replies are recognised by their titles only: PubMed also types
+    articles that comment on another "Comment", and the same article in another
+    database has no such type. "Retracted: X" is the retracted article itself. A
+    record with no type in a supplement issue without a page range is an abstract.
+    """
+    if notice_word:
+        return _NOTICE_KIND.get(notice_word, "comment")
+    if publication_type:
+        if _ERRATUM_TYPE.search(publication_type):
+            return "erratum"
+        if _RETRACTION_TYPE.search(publication_type):
+            return "retraction"
+        if _ABSTRACT_TYPE.search(publication_type):
+            return "abstract"
+        if _CONFERENCE_TYPE.search(publication_type) and not _ARTICLE_TYPE.search(publication_type):
+            return "abstract"
+    elif issue and _SUPPLEMENT.search(issue) and not _PAGE_RANGE.search(pages):
         return "abstract"
     return "article"
 
 
-def trial_phase(title: str) -> str:
-    """The trial phase a title names ('3'), or '' when it names none."""
-    found = _PHASE.search(title)
-    if not found:
-        return ""
-    value = found.group(1).lower()
-    return _ROMAN.get(value, value)
+def _is_initials(word: str) -> bool:
+    letters = word.replace(".", "").replace("-", "")
+    return 0 < len(letters) <= 3 and letters.isupper()
 
 
-def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
-    """Add the matching keys of ``PREPARED_COLUMNS`` to a copy of ``records``."""
-    prepared = records.copy()
-    prepared["title_key"] = prepared["title"].map(title_key)
-    prepared["first_author"] = prepared["authors"].map(
-        lambda authors: fold_text(authors.split(";")[0].split(",")[0]) if authors else ""
-    )
-    prepared["year_number"] = pd.to_numeric(prepared["year"], errors="coerce")
-    prepared["first_page"] = prepared["pages"].map(
-        lambda pages: pages.split("-")[0].strip().lower()
-    )
-    prepared["kind"] = [
-        record_kind(title, kind, journal, issue)
-        for title, kind, journal, issue in zip(
-            prepared["title"],
-            prepared["publication_type"],
-            prepared["journal"],
-            prepared["issue"],
+def first_author_keys(authors: list[str]) -> list[str]:
+    """Each record's first author's surname, folded without spaces or punctuation.
+
+    Accepts the contract's ``Last, Initials`` and the raw shapes of exports
+    (``Last FM``, ``Last F.M.``, ``Last, Given Names``); 'van der Berg' becomes
+    'vanderberg'.
+    """
+    surnames = []
+    for names in authors:
+        first = names.split(";", 1)[0].strip()
+        if "," in first:
+            surnames.append(first.split(",", 1)[0])
+            continue
+        words = first.split()
+        while len(words) > 1 and _is_initials(words[-1]):
+            words.pop()
+        surnames.append(" ".join(words))
+    return [surname.replace(" ", "") for surname in fold_values(surnames)]
+
+
+@functools.lru_cache(maxsize=8192)
+def page_key(pages: str) -> str:
+    """The first page's digits without leading zeros ('e0123' and '123' agree)."""
+    first = _PAGE_SPLIT.split(pages, maxsplit=1)[0]
+    digits = _DIGITS.findall(first)
+    return digits[0].lstrip("0") if digits else first.strip().lower()
+
+
+@functools.lru_cache(maxsize=8192)
+def number_key(value: str) -> str:
+    """The first number in a volume or issue ('20', 'Vol. 20' and '20 Suppl' agree)."""
+    digits = _DIGITS.findall(value)
+    return digits[0].lstrip("0") if digits else value.strip().lower()
+
+
+@functools.lru_cache(maxsize=65536)
+def journal_names(journal: str, abbrev: str) -> tuple[str, ...]:
+    """Folded names a journal goes by, without stop words ('lancet oncology', ...)."""
+    names: list[str] = []
+    for name in fold_values([journal, abbrev]):
+        words = " ".join(word for word in name.split() if word not in STOP_WORDS)
+        if words and words not in names:
+            names.append(words)
+    return tuple(names)
+
+
+def prepare_records(records: pd.DataFrame, rank: np.ndarray) -> Prepared:
+    """Keys of ``records`` (already ordered by search, then record_id)."""
+    stripped = [strip_notice(title) for title in records["title"].tolist()]
+    keys = title_keys([title for title, _ in stripped])
+    kinds = [
+        record_kind(word, publication_type, issue, pages)
+        for (_, word), publication_type, issue, pages in zip(
+            stripped,
+            records["publication_type"].tolist(),
+            records["issue"].tolist(),
+            records["pages"].tolist(),
             strict=True,
         )
     ]
-    prepared["phase"] = prepared["title"].map(trial_phase)
-    prepared["journal_key"] = prepared["journal"].map(fold_text)
-    return prepared
+    phases = []
+    numbers = []
+    for key in keys:
+        found = _PHASE.findall(key) if "phase" in key else []
+        phases.append(" ".join(sorted({"".join(parts) for parts in found})))
+        numbers.append(
+            " ".join(sorted(set(_NUMBER.findall(key))))
+            if any(character.isdigit() for character in key)
+            else ""
+        )
+    years = pd.to_numeric(records["year"].str[:4], errors="coerce").fillna(-1).astype(int)
+    return Prepared(
+        record_id=records["record_id"].tolist(),
+        rank=rank,
+        title_key=keys,
+        numbers=numbers,
+        phase=phases,
+        kind=kinds,
+        first_author=first_author_keys(records["authors"].tolist()),
+        year=years.to_numpy(),
+        volume=[number_key(volume) for volume in records["volume"].tolist()],
+        first_page=[page_key(pages) for pages in records["pages"].tolist()],
+        journal=[
+            journal_names(journal, abbrev)
+            for journal, abbrev in zip(
+                records["journal"].tolist(), records["journal_abbrev"].tolist(), strict=True
+            )
+        ],
+        doi=[_DOI_PREFIX.sub("", doi.strip()).lower() for doi in records["doi"].tolist()],
+        pmid=[pmid.strip() for pmid in records["pmid"].tolist()],
+        accession=[
+            f"{source}|{accession.strip()}" if accession.strip() else ""
+            for source, accession in zip(
+                records["source"].tolist(), records["accession"].tolist(), strict=True
+            )
+        ],
+    )

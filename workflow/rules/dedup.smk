@@ -13,7 +13,7 @@ rule dedup_groups:
         "results/benchmarks/dedup_groups.tsv"
     conda:
         "../../envs/reviewflow.yaml"
-    threads: 1
+    threads: 2
     resources:
         mem_mb=4000,
     params:
