@@ -13,10 +13,12 @@ by another database). Each database prints a copy its own way:
   typographic dashes, corrections titled ``... (vol 20, pg 1506, 2019)``.
 - Scopus: ``Last, F.M.`` or full given names, HTML entities (``&amp;``, ``&alpha;``).
 
-DOIs are missing from 30-50 % of copies (per database). Hard negatives, each a report
-of its own: the conference abstract of a trial beside its paper, errata and comments,
-a later follow-up report with a near-identical title, another phase of the same drug in
-the same disease, and distinct papers whose titles differ in one word.
+DOIs are missing from 30-50 % of copies (per database); any database's copy may have
+a typo in the title (2 %), lose its subtitle (1 %) or its authors (1 %). Hard
+negatives, each a report of its own: the conference abstract of a trial beside its
+paper, errata and comments, a later follow-up report with a near-identical title,
+another phase of the same drug in the same disease, and distinct papers whose titles
+differ in one word.
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ import pandas as pd
 from reviewflow.tables import RECORD_FIELDS
 
 DATABASES = ("pubmed", "embase", "wos", "scopus")
+TYPO_SHARE = 0.02
+"""Copies with one typo in the title (a swapped, dropped or replaced letter)."""
+SUBTITLE_DROPPED = 0.01
+"""Copies whose title lost its subtitle (the text after the first colon)."""
+AUTHORS_MISSING = 0.01
+"""Copies without authors."""
 DOI_MISSING = {"pubmed": 0.30, "embase": 0.45, "wos": 0.35, "scopus": 0.50}
 
 _SYLLABLES = [
@@ -406,6 +414,24 @@ def _copy_title(title: str, database: str, rng: random.Random, old: bool) -> str
     return title.replace("&", "&amp;") if "&" not in title else title
 
 
+def _garble(title: str, rng: random.Random) -> str:
+    """Occasional errors any database makes: a typo, or a subtitle left out."""
+    draw = rng.random()
+    if draw < TYPO_SHARE:
+        letters = [index for index, character in enumerate(title) if character.isalpha()]
+        at = rng.choice(letters[1:-1]) if len(letters) > 2 else 0
+        action = rng.choice(("swap", "drop", "replace"))
+        if action == "swap":
+            return title[:at] + title[at + 1] + title[at] + title[at + 2 :]
+        if action == "drop":
+            return title[:at] + title[at + 1 :]
+        return title[:at] + rng.choice(string.ascii_lowercase) + title[at + 1 :]
+    if draw < TYPO_SHARE + SUBTITLE_DROPPED and ": " in title:
+        head = title.split(": ", 1)[0]
+        return head if len(head) >= 40 else title
+    return title
+
+
 def _copy_authors(people: list[tuple[str, str]], database: str, rng: random.Random) -> str:
     def initials(given: str, dots: bool) -> str:
         letters = [part[0] for part in given.split()]
@@ -462,9 +488,11 @@ def _copy(report: dict, database: str, rng: random.Random, counter: dict) -> dic
         publication_type = "Correction"
     row = dict.fromkeys(RECORD_FIELDS, "")
     row.update(
-        title=_copy_title(title, database, rng, old),
+        title=_garble(_copy_title(title, database, rng, old), rng),
         abstract=report["abstract"] if rng.random() < 0.9 else "",
-        authors=_copy_authors(report["authors"], database, rng),
+        authors=_copy_authors(report["authors"], database, rng)
+        if rng.random() >= AUTHORS_MISSING
+        else "",
         year=str(year),
         journal=journal,
         journal_abbrev=report["journal_abbrev"],

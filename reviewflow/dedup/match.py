@@ -178,13 +178,34 @@ def worth_deciding(
         & (pages[a] == pages[b])
         & (pages[a] != "")
     )
-    worth = (scores >= settings.title_review) | ((scores >= LOCATOR_FLOOR) & locator)
+    similar = scores >= settings.title_review
+    worth = similar | ((scores >= LOCATOR_FLOOR) & locator)
+    maybe = np.flatnonzero(
+        ~worth & (scores >= LOCATOR_FLOOR) & same_year & (authors[a] == authors[b])
+    )
+    titles = prepared.title_key
+    for index in maybe.tolist():
+        worth[index] = truncated(titles[a[index]], titles[b[index]])
     far_years = (year_a >= 0) & (year_b >= 0) & (np.abs(year_a - year_b) > settings.year_tolerance)
     phase_a, phase_b = phases[a], phases[b]
     other_phase = (phase_a != "") & (phase_b != "") & (phase_a != phase_b)
     doi_a, doi_b = dois[a], dois[b]
     other_doi = (doi_a != "") & (doi_b != "") & (doi_a != doi_b) & (scores < settings.title_same)
     return worth & ~far_years & ~other_phase & ~other_doi
+
+
+def truncated(first: str, second: str) -> bool:
+    """Whether one title is the other without its subtitle (or cut short)."""
+    shorter, longer = sorted((first, second), key=len)
+    return len(shorter) >= SHORT_TITLE and longer.startswith(shorter + " ")
+
+
+def _cut_short(prepared: Prepared, a: int, b: int) -> bool:
+    """One title is the other cut short, and its numbers are all in the other."""
+    if not truncated(prepared.title_key[a], prepared.title_key[b]):
+        return False
+    shorter, longer = sorted((a, b), key=lambda position: len(prepared.title_key[position]))
+    return set(prepared.numbers[shorter].split()) <= set(prepared.numbers[longer].split())
 
 
 def _disagrees(values: list[str], a: int, b: int) -> bool:
@@ -273,9 +294,15 @@ def decide_pair(
         evidence += "; differ: " + ", ".join(disagree)
     short = min(len(prepared.title_key[a]), len(prepared.title_key[b])) < SHORT_TITLE
     located = author > 0 and "first page" in agree and not disagree
+    cut = truncated(prepared.title_key[a], prepared.title_key[b])
+    anchored = ("first page" in agree or "volume" in agree) and len(agree) >= 4
     if score >= settings.title_same and not short:
         if not disagree or (author > 0 and len(disagree) == 1 and len(agree) >= 3):
             return PairVerdict(a, b, "same", "fuzzy", score, evidence)
+    elif cut and author > 0 and same_year and not disagree:
+        if anchored:
+            return PairVerdict(a, b, "same", "fuzzy", score, "title lacks subtitle; " + evidence)
+        return PairVerdict(a, b, "review", "fuzzy", score, "title lacks subtitle; " + evidence)
     elif score >= settings.title_review:
         if located and same_year and ("volume" in agree or "journal" in agree):
             return PairVerdict(a, b, "same", "fuzzy", score, evidence)
@@ -314,6 +341,8 @@ def _guard(
         reason = "years beyond tolerance"
     elif prepared.numbers[a] != prepared.numbers[b]:
         if _agrees(prepared.first_page, a, b) and _agrees(prepared.volume, a, b):
+            return None
+        if _cut_short(prepared, a, b):
             return None
         reason = "different numbers in the titles (follow-up report?)"
     if not reason:

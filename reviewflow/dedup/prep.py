@@ -49,10 +49,11 @@ GREEK = {
 """Greek letters spelled out, as most databases print them in titles (TNF-α: TNF-alpha)."""
 
 _SPELLED = (
-    {letter: f" {name} " for letter, name in GREEK.items()}
-    | {letter.upper(): f" {name} " for letter, name in GREEK.items() if letter != "ς"}
-    | {"\u00b5": " mu ", "\u00df": "ss", "\u00e6": "ae", "\u0153": "oe", "\u00f8": "o"}
+    GREEK
+    | {letter.upper(): name for letter, name in GREEK.items() if letter != "ς"}
+    | {"\u00b5": "mu", "\u00df": "ss", "\u00e6": "ae", "\u0153": "oe", "\u00f8": "o"}
 )
+"""Spelled out in place, as Embase prints them: 'ERα' = 'ERalpha', 'TNF-α' = 'TNF-alpha'."""
 _MARKUP = re.compile(
     r"</?(?:i|b|u|em|strong|sup|sub|sc|span|p|br|div|font|mml:[a-z]+|math|inf|scp|"
     r"italic|bold|underline|up|smallcaps)\b[^<>\n]{0,200}>",
@@ -198,6 +199,8 @@ def _fold(text: str) -> str:
     for character in set(_NOT_ASCII.findall(text)):
         if character in _SPELLED:
             text = text.replace(character, _SPELLED[character])
+        elif unicodedata.category(character)[0] in "PZS":
+            text = text.replace(character, " ")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _NOT_ALNUM.sub(" ", text.lower())
 
@@ -214,10 +217,10 @@ def title_keys(titles: list[str]) -> list[str]:
     Notes
     -----
     Greek letters are spelled out (TGF-β = TGF-beta = TGF-&beta;), markup, entities,
-    accents, case and punctuation go (so do a trailing period and Embase's brackets
-    around translated titles), letters and digits are split apart ("pd1" = "pd 1"),
-    Roman trial phases become digits, British spellings become American and "and" is
-    dropped.
+    accents, case and punctuation (typographic dashes too) go (so do a trailing period
+    and Embase's brackets around translated titles), letters and digits are split
+    apart ("pd1" = "pd 1"), Roman trial phases become digits, British spellings become
+    American and "and" is dropped.
     """
     folded = _fold("\n".join(title.replace("\n", " ").replace("\r", " ") for title in titles))
     text = " " + _LETTER_DIGIT.sub(r"\1\2 ", folded).replace("\n", " \n ") + " "
