@@ -185,7 +185,7 @@ def group_duplicates(
     ):
         verdicts.append(decide_pair(prepared, a, b, score, settings))
     same = [v for v in verdicts if v.verdict == "same" and (v.a, v.b) not in apart] + forced
-    clustering = cluster_pairs(prepared, same, apart)
+    clustering = cluster_pairs(prepared, same, apart, settings.year_tolerance)
     group_of = [prepared.record_id[root] for root in clustering.roots]
     groups = _group_rows(prepared, clustering, group_of)
     merges = pd.DataFrame(

@@ -4,10 +4,12 @@ Notes
 -----
 Pairwise guards are not transitive: A (DOI x) may match B (no DOI) and B match C
 (DOI y). Each group therefore carries what it holds (its DOI, its kind of report, its
-trial phase, the records a reviewer kept apart from it), and a join that would put two
-DOIs, two kinds, two phases or an overridden pair into one group is refused and the
-pair goes to review. Pairs are joined in ``RULE_ORDER`` then by falling score, so
-identifiers outrank titles. The root of a group is always its lowest position: with
+trial phase, the records a reviewer kept apart from it, and its volumes, first pages
+and years), and a join that would put two DOIs, two kinds, two phases or an overridden
+pair into one group is refused and the pair goes to review; so is a title match that
+would join groups with no volume or first page in common, or years beyond tolerance.
+Pairs are joined in ``RULE_ORDER`` then by falling score, so identifiers outrank
+titles. The root of a group is always its lowest position: with
 records ordered by search then record_id, that is the group's id.
 """
 
@@ -52,10 +54,15 @@ class Clustering:
     refused: list[PairVerdict]
 
 
+def _values(value: str) -> frozenset[str]:
+    return frozenset((value,)) if value else frozenset()
+
+
 def cluster_pairs(
     prepared: Prepared,
     same: Sequence[PairVerdict],
     apart: set[tuple[int, int]],
+    year_tolerance: int,
 ) -> Clustering:
     """Join ``same`` pairs (overrides regardless of guards) unless a group guard refuses."""
     size = len(prepared.record_id)
@@ -63,6 +70,9 @@ def cluster_pairs(
     doi = list(prepared.doi)
     kind = list(prepared.kind)
     phase = list(prepared.phase)
+    volumes = [_values(value) for value in prepared.volume]
+    pages = [_values(value) for value in prepared.first_page]
+    years = [(year, year) if year >= 0 else None for year in prepared.year.tolist()]
     kept_apart: dict[int, set[int]] = {}
     for first, second in apart:
         kept_apart.setdefault(first, set()).add(second)
@@ -85,6 +95,13 @@ def cluster_pairs(
                 conflict = f"joining would put {kind[root_a]} and {kind[root_b]} in one group"
             elif phase[root_a] and phase[root_b] and phase[root_a] != phase[root_b]:
                 conflict = "joining would put two trial phases in one group"
+            elif pair.rule == "fuzzy":
+                conflict = _locator_conflict(
+                    (volumes[root_a], volumes[root_b]),
+                    (pages[root_a], pages[root_b]),
+                    (years[root_a], years[root_b]),
+                    year_tolerance,
+                )
         if conflict:
             refused.append(PairVerdict(pair.a, pair.b, "review", pair.rule, pair.score, conflict))
             continue
@@ -92,10 +109,31 @@ def cluster_pairs(
         root = root_a if absorbed == root_b else root_b
         doi[root] = doi[root] or doi[absorbed]
         phase[root] = phase[root] or phase[absorbed]
+        volumes[root] = volumes[root] | volumes[absorbed]
+        pages[root] = pages[root] | pages[absorbed]
+        years[root] = _span(years[root], years[absorbed])
         if absorbed in kept_apart:
             kept_apart.setdefault(root, set()).update(kept_apart.pop(absorbed))
         joined.append(pair)
     return Clustering([sets.find(index) for index in range(size)], joined, refused)
+
+
+def _span(first: tuple[int, int] | None, second: tuple[int, int] | None):
+    if first is None or second is None:
+        return first or second
+    return (min(first[0], second[0]), max(first[1], second[1]))
+
+
+def _locator_conflict(volumes, pages, years, year_tolerance: int) -> str:
+    """Why two groups joined by a title match cannot be one report ('' if they can)."""
+    if all(volumes) and not volumes[0] & volumes[1]:
+        return "joining would put two volumes in one group"
+    if all(pages) and not pages[0] & pages[1]:
+        return "joining would put two first pages in one group"
+    span = _span(*years)
+    if span is not None and span[1] - span[0] > year_tolerance:
+        return "joining would put years beyond tolerance in one group"
+    return ""
 
 
 def _separated(

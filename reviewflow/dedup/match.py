@@ -178,15 +178,18 @@ def worth_deciding(
         & (pages[a] == pages[b])
         & (pages[a] != "")
     )
+    far_years = (year_a >= 0) & (year_b >= 0) & (np.abs(year_a - year_b) > settings.year_tolerance)
     similar = scores >= settings.title_review
     worth = similar | ((scores >= LOCATOR_FLOOR) & locator)
     maybe = np.flatnonzero(
-        ~worth & (scores >= LOCATOR_FLOOR) & same_year & (authors[a] == authors[b])
+        ~worth
+        & (scores >= LOCATOR_FLOOR)
+        & ~far_years
+        & ((authors[a] == authors[b]) | (authors[a] == "") | (authors[b] == ""))
     )
     titles = prepared.title_key
     for index in maybe.tolist():
         worth[index] = truncated(titles[a[index]], titles[b[index]])
-    far_years = (year_a >= 0) & (year_b >= 0) & (np.abs(year_a - year_b) > settings.year_tolerance)
     phase_a, phase_b = phases[a], phases[b]
     other_phase = (phase_a != "") & (phase_b != "") & (phase_a != phase_b)
     doi_a, doi_b = dois[a], dois[b]
@@ -267,8 +270,8 @@ def decide_pair(
     Notes
     -----
     Guards come first and never merge. Then, at or above ``title_same``, a pair
-    merges unless the evidence disagrees (one disagreement is outweighed by an
-    agreeing first author and two other agreeing fields); between the thresholds it
+    merges unless the evidence disagrees (a disagreeing volume or journal alone is
+    outweighed by an agreeing first author and two other agreeing fields); between the thresholds it
     merges only when first author, year, first page and volume or journal agree;
     two or more disagreements make it different, anything else goes to review.
     """
@@ -295,12 +298,14 @@ def decide_pair(
     short = min(len(prepared.title_key[a]), len(prepared.title_key[b])) < SHORT_TITLE
     located = author > 0 and "first page" in agree and not disagree
     cut = truncated(prepared.title_key[a], prepared.title_key[b])
-    anchored = ("first page" in agree or "volume" in agree) and len(agree) >= 4
+    anchored = ("first page" in agree or "volume" in agree) and len(agree) >= 3 + same_year
     if score >= settings.title_same and not short:
-        if not disagree or (author > 0 and len(disagree) == 1 and len(agree) >= 3):
+        forgiven = disagree in (["volume"], ["journal"]) and author > 0 and len(agree) >= 3
+        if not disagree or forgiven:
             return PairVerdict(a, b, "same", "fuzzy", score, evidence)
-    elif cut and author > 0 and same_year and not disagree:
-        if anchored:
+    elif cut and author >= 0 and not disagree:
+        located_without_authors = len(agree) == 4 and "first page" in agree and "volume" in agree
+        if (author > 0 and anchored) or located_without_authors:
             return PairVerdict(a, b, "same", "fuzzy", score, "title lacks subtitle; " + evidence)
         return PairVerdict(a, b, "review", "fuzzy", score, "title lacks subtitle; " + evidence)
     elif score >= settings.title_review:
