@@ -143,9 +143,9 @@ def test_group_id_is_the_earliest_search_member():
 
 
 def test_update_keeps_group_ids_and_logs_a_bridge():
-    """s1: A (DOI only) and B (PMID only, translated title) stay apart; s2's C has both."""
+    """s1: A (DOI only) and B (PMID only, print year two years on) stay apart; C has both."""
     a = record("embase:L1", pmid="")
-    b = record("pubmed:2", doi="", title="Nivolumab bei Plattenepithelkarzinom", year="2020")
+    b = record("pubmed:2", doi="", year="2021")
     c = record("wos:W3", search="s2", pmid=BASE["pmid"])
     first = grouped(a, b, order=("s1", "s2"))
     assert group_of(first)["embase:L1"] != group_of(first)["pubmed:2"]

@@ -169,7 +169,7 @@ def group_duplicates(
     prepared = prepare_records(ordered, rank)
     position = {record_id: index for index, record_id in enumerate(prepared.record_id)}
     forced, apart = _read_overrides(overrides, position)
-    verdicts = exact_pairs(prepared)
+    verdicts = exact_pairs(prepared, settings.workers)
     first, second = candidate_pairs(prepared)
     scores = score_titles(prepared, first, second, settings.workers)
     keep = worth_deciding(prepared, first, second, scores, settings)

@@ -37,6 +37,9 @@ RULE_ORDER: dict[str, int] = {
 LOCATOR_FLOOR = 0.5
 """Titles this similar (or more) with the same first author, year and first page go to
 review: a translated or truncated title of the same article."""
+IDENTIFIER_TITLE_FLOOR = 0.6
+"""Records sharing an identifier whose titles are less similar than this (and not one
+cut short) are listed for review instead of merged."""
 SHORT_TITLE = 30
 """Title keys shorter than this ('Editorial', 'Nivolumab') need agreeing authors and
 pages: a short title alone identifies nothing."""
@@ -84,14 +87,16 @@ class PairVerdict:
     reason: str
 
 
-def exact_pairs(prepared: Prepared) -> list[PairVerdict]:
+def exact_pairs(prepared: Prepared, workers: int = 1) -> list[PairVerdict]:
     """Pairs sharing DOI, PMID, accession (within one source) or title+year+first page.
 
     Notes
     -----
     Within each shared key every record pairs with the first record of its own kind,
     and the first of each other kind pairs with the key's first record (a pair that a
-    guard sends to review rather than merging).
+    guard sends to review rather than merging). A shared identifier with unrelated
+    titles (below ``IDENTIFIER_TITLE_FLOOR``) goes to review: Embase gives conference
+    abstracts the DOI of the whole supplement, and a translated title needs a look.
     """
     title_year_page = [
         f"{title}|{year}|{page}" if title and year >= 0 and page else ""
@@ -99,7 +104,7 @@ def exact_pairs(prepared: Prepared) -> list[PairVerdict]:
             prepared.title_key, prepared.year.tolist(), prepared.first_page, strict=True
         )
     ]
-    verdicts: list[PairVerdict] = []
+    pairs: list[tuple[int, int, Rule]] = []
     rules: tuple[tuple[Rule, list[str]], ...] = (
         ("doi", prepared.doi),
         ("pmid", prepared.pmid),
@@ -117,13 +122,23 @@ def exact_pairs(prepared: Prepared) -> list[PairVerdict]:
                 first_of_kind[(key, prepared.kind[position])] = position
                 continue
             same_kind = first_of_kind.setdefault((key, prepared.kind[position]), position)
-            partner = same_kind if same_kind != position else first
-            verdicts.append(_identifier_verdict(prepared, partner, position, rule))
-    return verdicts
+            pairs.append((same_kind if same_kind != position else first, position, rule))
+    if not pairs:
+        return []
+    first_positions = np.array([pair[0] for pair in pairs], dtype=np.int64)
+    second_positions = np.array([pair[1] for pair in pairs], dtype=np.int64)
+    scores = score_titles(prepared, first_positions, second_positions, workers, cutoff=0.0)
+    return [
+        _identifier_verdict(prepared, a, b, rule, score)
+        for (a, b, rule), score in zip(pairs, scores.tolist(), strict=True)
+    ]
 
 
-def _identifier_verdict(prepared: Prepared, a: int, b: int, rule: Rule) -> PairVerdict:
+def _identifier_verdict(
+    prepared: Prepared, a: int, b: int, rule: Rule, title_score: float
+) -> PairVerdict:
     veto = ""
+    titled = bool(prepared.title_key[a]) and bool(prepared.title_key[b])
     if rule != "doi" and _disagrees(prepared.doi, a, b):
         veto = f"same {rule} but different DOIs"
     elif {prepared.kind[a], prepared.kind[b]} == {"abstract", "article"}:
@@ -135,11 +150,24 @@ def _identifier_verdict(prepared: Prepared, a: int, b: int, rule: Rule) -> PairV
         and _authors_compare(prepared.first_author[a], prepared.first_author[b]) < 0
     ):
         veto = "same title, year and page but different first authors"
-    verdict: Verdict = "review" if veto else "same"
-    return PairVerdict(a, b, verdict, rule, 1.0, veto or rule)
+    elif (
+        titled
+        and title_score < IDENTIFIER_TITLE_FLOOR
+        and not truncated(prepared.title_key[a], prepared.title_key[b])
+    ):
+        veto = f"same {rule} but unrelated titles (shared or wrong identifier, translation?)"
+    if veto:
+        return PairVerdict(a, b, "review", rule, title_score, veto)
+    return PairVerdict(a, b, "same", rule, 1.0, rule)
 
 
-def score_titles(prepared: Prepared, a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
+def score_titles(
+    prepared: Prepared,
+    a: np.ndarray,
+    b: np.ndarray,
+    workers: int,
+    cutoff: float = LOCATOR_FLOOR,
+) -> np.ndarray:
     """rapidfuzz ``ratio`` (0-1) of the title keys of each pair, vectorised."""
     if len(a) == 0:
         return np.empty(0, dtype=np.float64)
@@ -149,7 +177,7 @@ def score_titles(prepared: Prepared, a: np.ndarray, b: np.ndarray, workers: int)
         titles[b],
         scorer=fuzz.ratio,
         workers=workers,
-        score_cutoff=LOCATOR_FLOOR * 100,
+        score_cutoff=cutoff * 100,
     )
     return scores.astype(np.float64) / 100.0
 
