@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -10,8 +13,16 @@ import pytest
 
 from reviewflow.dedup import DedupSettings, group_duplicates
 from reviewflow.errors import InputTableError
-from reviewflow.io import read_table, write_table
-from reviewflow.tables import DEDUP_LOG, DEDUP_REVIEW, GROUPS, RECORD_FIELDS, RECORDS, UNIQUE
+from reviewflow.io import read_input_csv, read_table, write_table
+from reviewflow.tables import (
+    DEDUP_LOG,
+    DEDUP_OVERRIDES,
+    DEDUP_REVIEW,
+    GROUPS,
+    RECORD_FIELDS,
+    RECORDS,
+    UNIQUE,
+)
 
 DATA = Path(__file__).parent / "data" / "dedup"
 PAIRS = json.loads((DATA / "pairs.json").read_text(encoding="utf-8"))
@@ -236,3 +247,49 @@ def test_labelled_set_has_no_false_merges_and_finds_the_duplicates(tmp_path):
     correct, found, true = count(["group", "report"]), count(["group"]), count(["report"])
     assert correct == found, "a false merge"
     assert correct / true >= 0.99
+
+
+EXAMPLE = Path(__file__).parents[1] / "resources" / "example"
+SEARCH = "2021-11-30"
+
+
+@pytest.fixture(scope="module")
+def example_records() -> pd.DataFrame:
+    from reviewflow.ingest import combine_searches, ingest_exports
+
+    folder = EXAMPLE / "searches" / SEARCH
+    exports = {"pubmed": "pubmed.nbib", "embase": "embase.ris", "cochrane": "cochrane.ris"}
+    exports["wos"] = "wos.txt"
+    tables = [
+        ingest_exports([str(folder / name)], [""], source=source, search_id=SEARCH)
+        for source, name in exports.items()
+    ]
+    return combine_searches(tables, [SEARCH])
+
+
+@pytest.fixture(scope="module")
+def example_truth() -> pd.DataFrame:
+    """record_id -> report, from the example's generator (not a file the workflow reads)."""
+    output = subprocess.run(
+        [sys.executable, str(EXAMPLE / "make_review.py"), "--truth"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return pd.read_csv(io.StringIO(output), sep="\t", dtype=str)
+
+
+@pytest.mark.parametrize("with_overrides", [False, True], ids=["without", "with overrides"])
+def test_example_review_groups_every_report_once(example_records, example_truth, with_overrides):
+    """The example's 1,364 records are 705 reports (resources/example/README.md)."""
+    overrides = (
+        read_input_csv(EXAMPLE / "review" / "dedup_overrides.csv", DEDUP_OVERRIDES)
+        if with_overrides
+        else None
+    )
+    result = group_duplicates(example_records, overrides, [SEARCH])
+    truth = example_truth.assign(group=example_truth["record_id"].map(group_of(result)))
+    assert truth["group"].notna().all()
+    assert (truth.groupby("group")["report"].nunique() == 1).all(), "a false merge"
+    assert (truth.groupby("report")["group"].nunique() == 1).all(), "a missed duplicate"
+    assert len(result.unique) == 705

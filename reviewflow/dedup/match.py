@@ -38,8 +38,10 @@ LOCATOR_FLOOR = 0.5
 """Titles this similar (or more) with the same first author, year and first page go to
 review: a translated or truncated title of the same article."""
 IDENTIFIER_TITLE_FLOOR = 0.6
-"""Records sharing an identifier whose titles are less similar than this (and not one
-cut short) are listed for review instead of merged."""
+"""Records sharing a DOI whose titles are less similar than this (and not one cut
+short) are listed for review instead of merged; errata and other notices, whose
+titles each database words its own way, are exempt, and so are PMIDs."""
+NOTICES = frozenset({"erratum", "comment", "reply", "retraction"})
 SHORT_TITLE = 30
 """Title keys shorter than this ('Editorial', 'Nivolumab') need agreeing authors and
 pages: a short title alone identifies nothing."""
@@ -94,9 +96,9 @@ def exact_pairs(prepared: Prepared, workers: int = 1) -> list[PairVerdict]:
     -----
     Within each shared key every record pairs with the first record of its own kind,
     and the first of each other kind pairs with the key's first record (a pair that a
-    guard sends to review rather than merging). A shared identifier with unrelated
-    titles (below ``IDENTIFIER_TITLE_FLOOR``) goes to review: Embase gives conference
-    abstracts the DOI of the whole supplement, and a translated title needs a look.
+    guard sends to review rather than merging). A shared DOI with unrelated titles
+    (below ``IDENTIFIER_TITLE_FLOOR``) goes to review: Embase gives conference
+    abstracts the DOI of the whole supplement.
     """
     title_year_page = [
         f"{title}|{year}|{page}" if title and year >= 0 and page else ""
@@ -151,11 +153,13 @@ def _identifier_verdict(
     ):
         veto = "same title, year and page but different first authors"
     elif (
-        titled
+        rule == "doi"
+        and titled
+        and prepared.kind[a] not in NOTICES
         and title_score < IDENTIFIER_TITLE_FLOOR
         and not truncated(prepared.title_key[a], prepared.title_key[b])
     ):
-        veto = f"same {rule} but unrelated titles (shared or wrong identifier, translation?)"
+        veto = "same DOI but unrelated titles (a supplement's DOI, or a translation?)"
     if veto:
         return PairVerdict(a, b, "review", rule, title_score, veto)
     return PairVerdict(a, b, "same", rule, 1.0, rule)
