@@ -142,6 +142,10 @@ _PHASE = re.compile(r"\bphase (\d)(?: ?([ab]))?(?: (\d)(?: ?([ab]))?)?\b")
 _NUMBER = re.compile(r"\b\d+\b")
 _DIGITS = re.compile(r"\d+")
 _PAGE_SPLIT = re.compile(r"[-\u2010-\u2015\u2212,]")
+_GROUP_AUTHOR = re.compile(
+    r"\b(?:group|groups|investigators?|collaborat\w*|consortium|trial|study|committee|"
+    r"anonymous|anon|network|society|association|team|authors?|writing)\b"
+)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 STOP_WORDS = frozenset(
     [
@@ -265,7 +269,8 @@ def record_kind(notice_word: str, publication_type: str, issue: str, pages: str)
     Comments and replies are recognised by their titles only: PubMed also types
     articles that comment on another "Comment", and the same article in another
     database has no such type. "Retracted: X" is the retracted article itself. A
-    record with no type in a supplement issue without a page range is an abstract.
+    record with no type in a supplement (volume or issue) without a page range is an
+    abstract.
     """
     if notice_word:
         return _NOTICE_KIND.get(notice_word, "comment")
@@ -278,7 +283,7 @@ def record_kind(notice_word: str, publication_type: str, issue: str, pages: str)
             return "abstract"
         if _CONFERENCE_TYPE.search(publication_type) and not _ARTICLE_TYPE.search(publication_type):
             return "abstract"
-    elif issue and _SUPPLEMENT.search(issue) and not _PAGE_RANGE.search(pages):
+    elif _SUPPLEMENT.search(issue) and not _PAGE_RANGE.search(pages):
         return "abstract"
     return "article"
 
@@ -293,7 +298,8 @@ def first_author_keys(authors: list[str]) -> list[str]:
 
     Accepts the contract's ``Last, Initials`` and the raw shapes of exports
     (``Last FM``, ``Last F.M.``, ``Last, Given Names``); 'van der Berg' becomes
-    'vanderberg'.
+    'vanderberg'. A group author ('KEYNOTE-590 Investigators', 'Anonymous') is no
+    evidence: one database lists the group first, another the first person.
     """
     surnames = []
     for names in authors:
@@ -305,7 +311,10 @@ def first_author_keys(authors: list[str]) -> list[str]:
         while len(words) > 1 and _is_initials(words[-1]):
             words.pop()
         surnames.append(" ".join(words))
-    return [surname.replace(" ", "") for surname in fold_values(surnames)]
+    return [
+        "" if _GROUP_AUTHOR.search(surname) else surname.replace(" ", "")
+        for surname in fold_values(surnames)
+    ]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -339,10 +348,11 @@ def prepare_records(records: pd.DataFrame, rank: np.ndarray) -> Prepared:
     stripped = [strip_notice(title) for title in records["title"].tolist()]
     keys = title_keys([title for title, _ in stripped])
     kinds = [
-        record_kind(word, publication_type, issue, pages)
-        for (_, word), publication_type, issue, pages in zip(
+        record_kind(word, publication_type, f"{volume} {issue}", pages)
+        for (_, word), publication_type, volume, issue, pages in zip(
             stripped,
             records["publication_type"].tolist(),
+            records["volume"].tolist(),
             records["issue"].tolist(),
             records["pages"].tolist(),
             strict=True,
@@ -376,7 +386,10 @@ def prepare_records(records: pd.DataFrame, rank: np.ndarray) -> Prepared:
                 records["journal"].tolist(), records["journal_abbrev"].tolist(), strict=True
             )
         ],
-        doi=[_DOI_PREFIX.sub("", doi.strip()).lower() for doi in records["doi"].tolist()],
+        doi=[
+            _DOI_PREFIX.sub("", doi.strip()).rstrip(".,;").lower()
+            for doi in records["doi"].tolist()
+        ],
         pmid=[pmid.strip() for pmid in records["pmid"].tolist()],
         accession=[
             f"{source}|{accession.strip()}" if accession.strip() else ""
