@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 
 from reviewflow.dedup import DedupSettings, group_duplicates
+from reviewflow.dedup.match import journals_compare
+from reviewflow.dedup.prep import first_author_keys, journal_names, title_keys
 from reviewflow.errors import InputTableError
 from reviewflow.io import read_input_csv, read_table, write_table
 from reviewflow.tables import (
@@ -99,6 +101,18 @@ def test_chain_across_two_dois_is_refused():
     groups = group_of(result)
     assert groups["pubmed:1"] != groups["wos:W1"]
     assert len(result.review) >= 1
+
+
+def test_chain_across_two_volumes_is_refused():
+    """A and C disagree on volume and page; B, with neither, matches both by title."""
+    result = grouped(
+        record("pubmed:1", doi="", pmid=""),
+        record("embase:L1", doi="", pmid="", volume="", issue="", pages=""),
+        record("wos:W1", doi="", pmid="", year="2020", volume="21", pages="99-108"),
+    )
+    groups = group_of(result)
+    assert groups["pubmed:1"] != groups["wos:W1"]
+    assert result.review["reason"].str.contains("two volumes").any()
 
 
 def test_overrides_win_both_ways_and_on_every_rerun():
@@ -293,3 +307,57 @@ def test_example_review_groups_every_report_once(example_records, example_truth,
     assert (truth.groupby("group")["report"].nunique() == 1).all(), "a false merge"
     assert (truth.groupby("report")["group"].nunique() == 1).all(), "a missed duplicate"
     assert len(result.unique) == 705
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("The Lancet Oncology", "Lancet Oncol", 1),
+        ("Journal of clinical oncology : official journal of the ASCO", "J Clin Oncol", 1),
+        ("Lancet (London, England)", "LANCET", 1),
+        ("NEW ENGLAND JOURNAL OF MEDICINE", "N Engl J Med", 1),
+        ("Alimentary Pharmacology & Therapeutics", "Aliment Pharmacol Ther", 1),
+        ("Proceedings of the National Academy of Sciences of the USA", "Proc Natl Acad Sci USA", 1),
+        ("Cancer", "Cancer Research", -1),
+        ("Annals of Oncology", "Annals of Surgical Oncology", -1),
+        ("", "Lancet", 0),
+    ],
+    ids=lambda value: str(value)[:24],
+)
+def test_journal_names_agree_with_their_abbreviations(first, second, expected):
+    assert journals_compare(journal_names(first, ""), journal_names(second, "")) == expected
+
+
+@pytest.mark.parametrize(
+    ("authors", "expected"),
+    [
+        ("Kato, K; Cho, BC", "kato"),
+        ("Kato K; Cho BC", "kato"),
+        ("Kato K.; Cho B.C.", "kato"),
+        ("van der Berg, Anna", "vanderberg"),
+        ("van der Berg AB", "vanderberg"),
+        ("O'Brien, S.", "obrien"),
+        ("Müller, J.-M.", "muller"),
+        ("KEYNOTE-590 Investigators; Sun, JM", ""),
+        ("", ""),
+    ],
+)
+def test_first_author_is_the_folded_surname(authors, expected):
+    assert first_author_keys([authors]) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("TGF-β in ESCC", "TGF-&beta; in ESCC"),
+        ("ERα and PI3Kδ", "ERalpha and PI3Kdelta"),
+        ("Health\u2010related quality of life.", "HEALTH-RELATED QUALITY OF LIFE"),
+        ("A <i>phase III</i> trial", "A phase 3 trial"),
+        ("Oesophageal tumour, randomised", "esophageal tumor, randomized"),
+        ("PD1 & PD-L1", "PD-1 and PD-L1"),
+        ("[Translated title]", "Translated title"),
+    ],
+)
+def test_title_variants_fold_to_one_key(first, second):
+    first_key, second_key = title_keys([first, second])
+    assert first_key == second_key

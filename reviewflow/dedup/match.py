@@ -269,9 +269,10 @@ def journals_compare(first: tuple[str, ...], second: tuple[str, ...]) -> int:
 
     Notes
     -----
-    ISO 4 abbreviations keep the start of each significant word ("Lancet Oncol" for
-    "The Lancet Oncology", "N Engl J Med"), so a name agrees with another when each of
-    its words begins a word of the other, in order.
+    ISO 4 abbreviations shorten each significant word ("Lancet Oncol" for "The Lancet
+    Oncology", "Proc Natl Acad Sci" for "Proceedings of the National Academy of
+    Sciences"), so a name agrees with another of as many words when each of its words
+    starts like the other's and keeps its letters in order.
     """
     if not first or not second:
         return 0
@@ -283,15 +284,19 @@ def journals_compare(first: tuple[str, ...], second: tuple[str, ...]) -> int:
 
 
 def _abbreviates(short: str, full: str) -> bool:
-    long_words = full.split()
-    position = 0
-    for word in short.split():
-        while position < len(long_words) and not long_words[position].startswith(word):
-            position += 1
-        if position == len(long_words):
-            return False
-        position += 1
-    return True
+    """Each word of ``short`` abbreviates the word of ``full`` in the same place."""
+    short_words, full_words = short.split(), full.split()
+    if len(short_words) != len(full_words):
+        return False
+    return all(_contracts(word, whole) for word, whole in zip(short_words, full_words, strict=True))
+
+
+def _contracts(word: str, whole: str) -> bool:
+    """'oncol' and 'natl' contract 'oncology' and 'national': same first letter, in order."""
+    if word[0] != whole[0]:
+        return False
+    letters = iter(whole)
+    return all(letter in letters for letter in word)
 
 
 def decide_pair(
@@ -303,8 +308,8 @@ def decide_pair(
     -----
     Guards come first and never merge. Then, at or above ``title_same``, a pair
     merges unless the evidence disagrees (a disagreeing volume or journal alone is
-    outweighed by an agreeing first author and two other agreeing fields); between the thresholds it
-    merges only when first author, year, first page and volume or journal agree;
+    outweighed by an agreeing first author and two other agreeing fields); between the
+    thresholds it merges only when first author, year, first page and volume or journal agree;
     two or more disagreements make it different, anything else goes to review.
     """
     guard = _guard(prepared, a, b, score, settings)

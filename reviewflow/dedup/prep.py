@@ -146,6 +146,11 @@ _GROUP_AUTHOR = re.compile(
     r"\b(?:group|groups|investigators?|collaborat\w*|consortium|trial|study|committee|"
     r"anonymous|anon|network|society|association|team|authors?|writing)\b"
 )
+JOURNAL_STOP_WORDS = frozenset(
+    ["the", "of", "and", "for", "in", "on", "at", "de", "la", "le", "des", "der", "und", "et"]
+)
+"""Words ISO 4 abbreviations leave out (articles, prepositions, conjunctions)."""
+_JOURNAL_NOTE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 STOP_WORDS = frozenset(
     [
@@ -334,10 +339,19 @@ def number_key(value: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def journal_names(journal: str, abbrev: str) -> tuple[str, ...]:
-    """Folded names a journal goes by, without stop words ('lancet oncology', ...)."""
+    """Folded names a journal goes by, without stop words ('lancet oncology', ...).
+
+    Notes
+    -----
+    A place in brackets ('Lancet (London, England)') and a subtitle after a colon
+    (PubMed's 'Journal of clinical oncology : official journal of ...') are dropped.
+    """
     names: list[str] = []
-    for name in fold_values([journal, abbrev]):
-        words = " ".join(word for word in name.split() if word not in STOP_WORDS)
+    plain = [
+        _JOURNAL_NOTE.sub(" ", name).split(" : ")[0].split(": ")[0] for name in (journal, abbrev)
+    ]
+    for name in fold_values(plain):
+        words = " ".join(word for word in name.split() if word not in JOURNAL_STOP_WORDS)
         if words and words not in names:
             names.append(words)
     return tuple(names)
