@@ -28,6 +28,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dedup_data import generate
+from dedup_real import RECORDS_FILE, labelled_sets, load_labelled
 
 from reviewflow.dedup import DedupSettings, group_duplicates
 from reviewflow.io import read_table, write_table
@@ -157,30 +158,16 @@ def _print_groups(title: str, labels: list[str], members: dict[str, list[str]], 
             )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=20240601)
-    parser.add_argument("--no-bib-dedupe", action="store_true", help="run reviewflow only")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds per tool")
-    arguments = parser.parse_args()
-    records = generate(arguments.n, arguments.seed)
+def compare(records: pd.DataFrame, tools, timeout: float, details: bool) -> dict:
+    """Run every tool on ``records`` (with ``report``), print the table; scores by tool."""
     truth = records[["record_id", "report"]]
-    duplicates = 1 - records["report"].nunique() / len(records)
-    print(
-        f"{len(records):,} records ({duplicates:.1%} duplicates, seed {arguments.seed}), "
-        f"{WORKERS} workers"
-    )
-    tools = [("reviewflow", _run_reviewflow)]
-    if not arguments.no_bib_dedupe:
-        tools.append(("bib-dedupe", _run_bib_dedupe))
     by_id = records.set_index("record_id")
     outcomes = {}
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "records.tsv")
-        write_table(records, path, RECORDS)
+        write_table(records[RECORDS.names], path, RECORDS)
         for name, target in tools:
-            outcomes[name] = run_isolated(target, path, arguments.timeout)
+            outcomes[name] = run_isolated(target, path, timeout)
     print(
         f"{'tool':11s} {'precision':>9s} {'recall':>8s} {'F1':>8s} {'false':>7s} "
         f"{'missed':>7s} {'review':>7s} {'seconds':>8s} {'peak MiB':>9s}"
@@ -190,8 +177,10 @@ def main() -> None:
         if why:
             print(f"{name:11s} not run: {why}")
             continue
-        scored[name] = score(truth, group_of)
+        scored[name] = {**score(truth, group_of), "seconds": seconds, "review": review}
         _print_row(name, scored[name], seconds, peak, review)
+    if not details:
+        return scored
     print(
         "(pairs: false = merged but different reports, missed = same report not merged; "
         "review = pairs reviewflow lists for a person, bib-dedupe's 'maybe' pairs)"
@@ -207,6 +196,64 @@ def main() -> None:
             for record_id, report in zip(truth["record_id"], truth["report"], strict=True):
                 reports.setdefault(report, []).append(record_id)
             _print_groups(f"{name} reports split", metrics["split_reports"], reports, by_id)
+    return scored
+
+
+def _print_totals(scored_sets: list[dict]) -> None:
+    """Pairwise figures pooled over every labelled search (pairs summed)."""
+    print("all searches pooled:")
+    for name in scored_sets[0]:
+        rows = [scored[name] for scored in scored_sets if name in scored]
+        true_pairs = sum(row["true_pairs"] for row in rows)
+        false_pairs = sum(row["false_pairs"] for row in rows)
+        missed = sum(row["missed_pairs"] for row in rows)
+        correct = true_pairs - missed
+        precision = correct / (correct + false_pairs) if correct + false_pairs else 1.0
+        recall = correct / true_pairs if true_pairs else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        print(
+            f"{name:11s} precision {precision:.5f} recall {recall:.5f} F1 {f1:.5f} "
+            f"false {false_pairs:,d} missed {missed:,d} "
+            f"seconds {sum(row['seconds'] for row in rows):.1f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument(
+        "--real",
+        type=Path,
+        help="a folder of real labelled searches (bib-dedupe's ldd-full-benchmark layout: "
+        "records_pre_merged.csv + merged_record_ids.csv) instead of the generated set",
+    )
+    parser.add_argument("--no-bib-dedupe", action="store_true", help="run reviewflow only")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per tool")
+    arguments = parser.parse_args()
+    tools = [("reviewflow", _run_reviewflow)]
+    if not arguments.no_bib_dedupe:
+        tools.append(("bib-dedupe", _run_bib_dedupe))
+    if arguments.real:
+        folders = labelled_sets(arguments.real)
+        if not folders:
+            parser.error(f"{arguments.real} holds no {RECORDS_FILE}")
+        scored_sets = []
+        for folder in folders:
+            records = load_labelled(folder)
+            duplicates = 1 - records["report"].nunique() / len(records)
+            print(f"\n{folder.name}: {len(records):,} records ({duplicates:.1%} duplicates)")
+            scored_sets.append(compare(records, tools, arguments.timeout, details=True))
+        print()
+        _print_totals(scored_sets)
+        return
+    records = generate(arguments.n, arguments.seed)
+    duplicates = 1 - records["report"].nunique() / len(records)
+    print(
+        f"{len(records):,} records ({duplicates:.1%} duplicates, seed {arguments.seed}), "
+        f"{WORKERS} workers"
+    )
+    compare(records, tools, arguments.timeout, details=True)
 
 
 if __name__ == "__main__":
