@@ -7,7 +7,9 @@ Pairwise guards are not transitive: A (DOI x) may match B (no DOI) and B match C
 trial phase, the records a reviewer kept apart from it, and its volumes, first pages
 and years), and a join that would put two DOIs, two kinds, two phases or an overridden
 pair into one group is refused and the pair goes to review; so is a title match that
-would join groups with no volume or first page in common, or years beyond tolerance.
+would join groups with no volume or first page in common, or years beyond tolerance
+(a volume or page the pair itself disagrees on was weighed by its verdict and is not
+held against it again).
 Pairs are joined in ``RULE_ORDER`` then by falling score, so identifiers outrank
 titles. The root of a group is always its lowest position: with
 records ordered by search then record_id, that is the group's id.
@@ -96,9 +98,10 @@ def cluster_pairs(
             elif phase[root_a] and phase[root_b] and phase[root_a] != phase[root_b]:
                 conflict = "joining would put two trial phases in one group"
             elif pair.rule == "fuzzy":
+                weighed = _weighed(prepared, pair.a, pair.b)
                 conflict = _locator_conflict(
-                    (volumes[root_a], volumes[root_b]),
-                    (pages[root_a], pages[root_b]),
+                    (volumes[root_a], volumes[root_b]) if "volume" not in weighed else ((), ()),
+                    (pages[root_a], pages[root_b]) if "page" not in weighed else ((), ()),
                     (years[root_a], years[root_b]),
                     year_tolerance,
                 )
@@ -116,6 +119,15 @@ def cluster_pairs(
             kept_apart.setdefault(root, set()).update(kept_apart.pop(absorbed))
         joined.append(pair)
     return Clustering([sets.find(index) for index in range(size)], joined, refused)
+
+
+def _weighed(prepared: Prepared, a: int, b: int) -> frozenset[str]:
+    """Locators the pair itself disagrees on: its verdict already weighed them."""
+    weighed = set()
+    for name, values in (("volume", prepared.volume), ("page", prepared.first_page)):
+        if values[a] and values[b] and values[a] != values[b]:
+            weighed.add(name)
+    return frozenset(weighed)
 
 
 def _span(first: tuple[int, int] | None, second: tuple[int, int] | None):

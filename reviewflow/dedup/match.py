@@ -42,6 +42,11 @@ IDENTIFIER_TITLE_FLOOR = 0.6
 short) are listed for review instead of merged; errata and other notices, whose
 titles each database words its own way, are exempt, and so are PMIDs."""
 NOTICES = frozenset({"erratum", "comment", "reply", "retraction"})
+LOCATED_TITLE = 0.75
+"""Titles this similar (or more) merge when author, year, journal, volume and first
+page all agree (``_fully_located``); below it such a pair goes to review."""
+LOCATED_PAGE_DIGITS = 2
+"""Digits a shared first page needs to outweigh journal names that disagree."""
 SHORT_TITLE = 30
 """Title keys shorter than this ('Editorial', 'Nivolumab') need agreeing authors and
 pages: a short title alone identifies nothing."""
@@ -160,9 +165,22 @@ def _identifier_verdict(
         and not truncated(prepared.title_key[a], prepared.title_key[b])
     ):
         veto = "same DOI but unrelated titles (a supplement's DOI, or a translation?)"
+    if veto == f"same {rule} but different DOIs" and not _doi_typo_possible(prepared, a, b):
+        return PairVerdict(a, b, "different", rule, title_score, veto)
     if veto:
         return PairVerdict(a, b, "review", rule, title_score, veto)
     return PairVerdict(a, b, "same", rule, 1.0, rule)
+
+
+def _doi_typo_possible(prepared: Prepared, a: int, b: int) -> bool:
+    """Whether two records with different DOIs could still be one article.
+
+    Only when the title is long and first page and volume agree is a mistyped DOI the
+    likelier story; an editorial, a column or a series with one title and different
+    DOIs is different articles, and listing each pair would bury the reviewer.
+    """
+    titled = min(len(prepared.title_key[a]), len(prepared.title_key[b])) >= SHORT_TITLE
+    return titled and _agrees(prepared.first_page, a, b) and _agrees(prepared.volume, a, b)
 
 
 def score_titles(
@@ -272,7 +290,8 @@ def journals_compare(first: tuple[str, ...], second: tuple[str, ...]) -> int:
     ISO 4 abbreviations shorten each significant word ("Lancet Oncol" for "The Lancet
     Oncology", "Proc Natl Acad Sci" for "Proceedings of the National Academy of
     Sciences"), so a name agrees with another of as many words when each of its words
-    starts like the other's and keeps its letters in order.
+    starts like the other's and keeps its letters in order; a name found whole inside a
+    longer one agrees too (``_names_within``).
     """
     if not first or not second:
         return 0
@@ -280,7 +299,34 @@ def journals_compare(first: tuple[str, ...], second: tuple[str, ...]) -> int:
         for name_b in second:
             if name_a == name_b or _abbreviates(name_a, name_b) or _abbreviates(name_b, name_a):
                 return 1
+            if _names_within(name_a, name_b) or _names_within(name_b, name_a):
+                return 1
     return -1
+
+
+CONTAINED_WORDS = 3
+"""Words a meeting's name needs for being found inside a longer one to count as agreement."""
+MEETING_WORDS = frozenset(["conference", "congress", "symposium", "meeting", "proceedings"])
+
+
+def _names_within(short: str, full: str) -> bool:
+    """'international conference information systems' inside '... systems icis'.
+
+    Proceedings carry their meeting's name with or without its number, theme or
+    acronym, so a meeting's name of ``CONTAINED_WORDS`` or more words found whole in
+    the other agrees. Journals do not get this: "American Journal of Medicine" is not
+    "American Journal of the Medical Sciences", nor "Cancer" "Cancer Research".
+    """
+    short_words, full_words = short.split(), full.split()
+    size = len(short_words)
+    if size < CONTAINED_WORDS or size >= len(full_words):
+        return False
+    if MEETING_WORDS.isdisjoint(short_words):
+        return False
+    return any(
+        full_words[start : start + size] == short_words
+        for start in range(len(full_words) - size + 1)
+    )
 
 
 def _abbreviates(short: str, full: str) -> bool:
@@ -329,6 +375,8 @@ def decide_pair(
     same_year = bool(prepared.year[a] == prepared.year[b] and prepared.year[a] >= 0)
     if same_year:
         agree.append("year")
+    if _other_issue(prepared, a, b):
+        disagree.append("issue")
     evidence = "agree: " + ", ".join(agree) if agree else "no other evidence"
     if disagree:
         evidence += "; differ: " + ", ".join(disagree)
@@ -337,8 +385,7 @@ def decide_pair(
     cut = truncated(prepared.title_key[a], prepared.title_key[b])
     anchored = ("first page" in agree or "volume" in agree) and len(agree) >= 3 + same_year
     if score >= settings.title_same and not short:
-        forgiven = disagree in (["volume"], ["journal"]) and author > 0 and len(agree) >= 3
-        if not disagree or forgiven:
+        if not disagree or _outweighed(disagree, agree, _disagrees(prepared.issue, a, b)):
             return PairVerdict(a, b, "same", "fuzzy", score, evidence)
     elif cut and author >= 0 and not disagree:
         located_without_authors = len(agree) == 4 and "first page" in agree and "volume" in agree
@@ -348,6 +395,10 @@ def decide_pair(
     elif score >= settings.title_review:
         if located and same_year and ("volume" in agree or "journal" in agree):
             return PairVerdict(a, b, "same", "fuzzy", score, evidence)
+        if _fully_located(prepared, a, b, agree, disagree):
+            return PairVerdict(a, b, "same", "fuzzy", score, evidence)
+    elif score >= LOCATED_TITLE and _fully_located(prepared, a, b, agree, disagree):
+        return PairVerdict(a, b, "same", "fuzzy", score, "retitled; " + evidence)
     elif located and same_year:
         return PairVerdict(a, b, "review", "fuzzy", score, "titles differ; " + evidence)
     else:
@@ -356,6 +407,58 @@ def decide_pair(
         return PairVerdict(a, b, "different", "fuzzy", score, evidence)
     reason = ("short title; " if short else "similar titles; ") + evidence
     return PairVerdict(a, b, "review", "fuzzy", score, reason)
+
+
+def _other_issue(prepared: Prepared, a: int, b: int) -> bool:
+    """Same volume, different issue, and no first page on either record.
+
+    Only then is the issue number evidence: exports fill the issue field with
+    EndNote record numbers and supplement numbers often enough that, where pages
+    exist, they say more.
+    """
+    pages = prepared.first_page
+    return (
+        not pages[a]
+        and not pages[b]
+        and _agrees(prepared.volume, a, b)
+        and _disagrees(prepared.issue, a, b)
+    )
+
+
+def _outweighed(disagree: list[str], agree: list[str], other_issue: bool) -> bool:
+    """One disagreeing field against near-identical titles and three agreeing ones.
+
+    Databases list authors in another order, print a supplement's page or an
+    article number for the first page, or give a translated journal name; a title
+    alike (at ``title_same``) with three other fields agreeing outweighs any one of
+    those. Not so a first page in another issue (an erratum repeating the title later
+    in the volume), nor a different issue alone: editorials and columns repeat their
+    titles issue after issue.
+    """
+    if len(disagree) != 1 or len(agree) < 3 or disagree == ["issue"]:
+        return False
+    return not (disagree == ["first page"] and other_issue)
+
+
+def _fully_located(
+    prepared: Prepared, a: int, b: int, agree: list[str], disagree: list[str]
+) -> bool:
+    """First author, year, volume and a real first page agree, and the journal does not differ
+    unless the page is one no two articles of that volume would share by chance.
+
+    Two articles cannot start on the same page of one volume of a journal, so such a
+    pair is one article whose title a database changed (a prefix such as 'Medical
+    progress', a subtitle, a translation's wording). The journal's name may disagree
+    (a translated or run-together name: 'Braz J Phys Ther' for 'Revista Brasileira de
+    Fisioterapia') when the first page has ``LOCATED_PAGE_DIGITS`` digits or more. Page
+    1 is no locator: e-journals print it for every article.
+    """
+    needed = {"first author", "first page", "volume", "year"}
+    if not needed <= set(agree) or prepared.first_page[a] == "1":
+        return False
+    if not disagree:
+        return True
+    return disagree == ["journal"] and len(prepared.first_page[a]) >= LOCATED_PAGE_DIGITS
 
 
 def _guard(
@@ -367,7 +470,7 @@ def _guard(
     review = False
     if _disagrees(prepared.doi, a, b):
         reason = "different DOIs"
-        review = score >= settings.title_same and _agrees(prepared.first_page, a, b)
+        review = score >= settings.title_same and _doi_typo_possible(prepared, a, b)
     elif kind_a != kind_b:
         reason = f"{kind_a} vs {kind_b}"
         if {kind_a, kind_b} == {"abstract", "article"}:

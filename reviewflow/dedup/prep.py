@@ -131,6 +131,18 @@ _NOTICE_KIND: dict[str, Kind] = {
 }
 _WOS_CORRECTION = re.compile(r"\s*\(vol\.? ?\w+, pg\.? ?\w+,? ?(?:\d{4})?\)\s*\.?\s*$", re.I)
 """Web of Science titles corrections after the article: ``Title (vol 20, pg 1506, 2019)``."""
+_ANNOTATIONS = re.compile(r"(?:\s*\[(?:review|[^\]]{0,20}\brefs?|[a-z]+)\]\.?)+\s*$", re.I)
+"""Notes Ovid and MEDLINE append to a title: ``[Review] [33 refs]``, ``[Spanish]``."""
+_TAIL_NOTE = re.compile(
+    r"\[\s*(?:(?:erratum|comment|retraction|update)s? (?:appears? )?in\b|published erratum|"
+    r"see comments?)|<original>",
+    re.IGNORECASE,
+)
+"""Where a note runs to the title's end: ``[Erratum appears in Am J Transplant. 2009 ...]``
+(often cut short, or with brackets of its own), and Ovid Embase's original-language
+title after ``<ORIGINAL>``."""
+SHORT_NOTE_REST = 10
+"""A bracketed note is only dropped when this much title is left before it."""
 _ERRATUM_TYPE = re.compile(r"erratum|correction|corrigendum", re.I)
 _RETRACTION_TYPE = re.compile(r"retraction of publication|retraction notice|^retraction", re.I)
 _ABSTRACT_TYPE = re.compile(r"conference abstract|meeting abstract|congress abstract", re.I)
@@ -150,6 +162,8 @@ JOURNAL_STOP_WORDS = frozenset(
     ["the", "of", "and", "for", "in", "on", "at", "de", "la", "le", "des", "der", "und", "et"]
 )
 """Words ISO 4 abbreviations leave out (articles, prepositions, conjunctions)."""
+JOURNAL_TRAILERS = frozenset(["conference", "supplement", "suppl"])
+"""Words Embase and Ovid append to a journal's name for its congress issues."""
 _JOURNAL_NOTE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 STOP_WORDS = frozenset(
@@ -192,6 +206,7 @@ class Prepared:
     first_author: list[str]
     year: np.ndarray
     volume: list[str]
+    issue: list[str]
     first_page: list[str]
     journal: list[tuple[str, ...]]
     doi: list[str]
@@ -249,7 +264,7 @@ def title_keys(titles: list[str]) -> list[str]:
 
 
 def strip_notice(title: str) -> tuple[str, str]:
-    """The title without an erratum/comment/reply prefix or WoS suffix, and the word."""
+    """The title without a notice prefix, WoS correction suffix or Ovid note, and the word."""
     word = ""
     start = title.lstrip(" [(").lower()
     if start.startswith(_NOTICE_START):
@@ -258,6 +273,13 @@ def strip_notice(title: str) -> tuple[str, str]:
             words = re.sub(r"[^a-z ]", "", (found.group("strong") or found.group("weak")).lower())
             word = words.split()[0]
             title = title[found.end() :]
+    note = _TAIL_NOTE.search(title)
+    if note is not None and note.start() >= SHORT_NOTE_REST:
+        title = title[: note.start()]
+    if title.endswith(("]", "].")):
+        bare = _ANNOTATIONS.sub("", title)
+        if len(bare) >= SHORT_NOTE_REST:
+            title = bare
     if title.rstrip(" .").endswith(")") and "vol" in title[-40:].lower():
         suffix = _WOS_CORRECTION.search(title)
         if suffix:
@@ -324,17 +346,36 @@ def first_author_keys(authors: list[str]) -> list[str]:
 
 @functools.lru_cache(maxsize=8192)
 def page_key(pages: str) -> str:
-    """The first page's digits without leading zeros ('e0123' and '123' agree)."""
+    """The first page's digits without leading zeros ('e0123' and '123' agree).
+
+    A first page without digits ('Suppl', 'No pagination', Ovid's 't' of 'Pt 1') is
+    no page at all: it is no evidence either way.
+    """
     first = _PAGE_SPLIT.split(pages, maxsplit=1)[0]
     digits = _DIGITS.findall(first)
-    return digits[0].lstrip("0") if digits else first.strip().lower()
+    return digits[0].lstrip("0") if digits else ""
 
 
 @functools.lru_cache(maxsize=8192)
 def number_key(value: str) -> str:
-    """The first number in a volume or issue ('20', 'Vol. 20' and '20 Suppl' agree)."""
+    """The first number in a volume or issue ('20', 'Vol. 20' and '20 Suppl' agree).
+
+    Without digits ('Suppl', '(Jul)') there is no number: no evidence either way.
+    """
     digits = _DIGITS.findall(value)
-    return digits[0].lstrip("0") if digits else value.strip().lower()
+    return digits[0].lstrip("0") if digits else ""
+
+
+LARGEST_ISSUE = 60
+"""Issue numbers above this are not used as evidence: exports put EndNote record numbers
+in the issue field (1628 and 1631 for two copies of one article), and the running
+issue counts of weekly journals never tell two copies apart anyway."""
+
+
+def issue_key(value: str) -> str:
+    """The issue's number when it is a plausible issue of one volume, else ''."""
+    number = number_key(value)
+    return number if number.isdigit() and int(number) <= LARGEST_ISSUE else ""
 
 
 @functools.lru_cache(maxsize=65536)
@@ -351,7 +392,10 @@ def journal_names(journal: str, abbrev: str) -> tuple[str, ...]:
         _JOURNAL_NOTE.sub(" ", name).split(" : ")[0].split(": ")[0] for name in (journal, abbrev)
     ]
     for name in fold_values(plain):
-        words = " ".join(word for word in name.split() if word not in JOURNAL_STOP_WORDS)
+        kept = [word for word in name.split() if word not in JOURNAL_STOP_WORDS]
+        while len(kept) > 1 and kept[-1] in JOURNAL_TRAILERS:
+            kept.pop()
+        words = " ".join(kept)
         if words and words not in names:
             names.append(words)
     return tuple(names)
@@ -393,6 +437,7 @@ def prepare_records(records: pd.DataFrame, rank: np.ndarray) -> Prepared:
         first_author=first_author_keys(records["authors"].tolist()),
         year=years.to_numpy(),
         volume=[number_key(volume) for volume in records["volume"].tolist()],
+        issue=[issue_key(issue) for issue in records["issue"].tolist()],
         first_page=[page_key(pages) for pages in records["pages"].tolist()],
         journal=[
             journal_names(journal, abbrev)
