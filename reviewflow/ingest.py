@@ -22,6 +22,7 @@ from reviewflow.formats.detect import detect_format
 from reviewflow.formats.endnote_xml import parse_endnote_xml
 from reviewflow.formats.medline import parse_medline
 from reviewflow.formats.pubmed_xml import parse_pubmed_xml
+from reviewflow.formats.reference_csv import parse_pubmed_csv, parse_zotero_csv
 from reviewflow.formats.ris import parse_ris
 from reviewflow.formats.wos import parse_wos_tab, parse_wos_tagged
 from reviewflow.normalise import RawRecord, normalise_record
@@ -37,6 +38,8 @@ TEXT_PARSERS: dict[str, Callable[[str, str], list[RawRecord]]] = {
     "wos_tab": parse_wos_tab,
     "embase_csv": parse_embase_csv,
     "scopus_csv": parse_scopus_csv,
+    "pubmed_csv": parse_pubmed_csv,
+    "zotero_csv": parse_zotero_csv,
     "bibtex": parse_bibtex,
 }
 """Parsers that read decoded text."""
@@ -47,7 +50,7 @@ XML_PARSERS: dict[str, Callable[[bytes, str], list[RawRecord]]] = {
 }
 """Parsers that read the raw bytes (the XML declaration names the encoding)."""
 
-PUBMED_FORMATS = frozenset({"medline", "pubmed_xml"})
+PUBMED_FORMATS = frozenset({"medline", "pubmed_xml", "pubmed_csv"})
 """Formats whose native record ID is the PMID."""
 
 MAX_FIELD_CHARS = 100_000

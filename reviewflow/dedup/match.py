@@ -61,7 +61,8 @@ class DedupSettings:
     title_same
         Title similarity (rapidfuzz ``ratio``, 0-1, on folded titles) at or above
         which a pair whose authors, journal, volume and pages do not disagree (or
-        where one disagreement is outweighed by three agreeing fields) is merged. Lower finds more duplicates with typos and retitled copies, and risks
+        where one disagreement is outweighed by three agreeing fields) is merged.
+        Lower finds more duplicates with typos and retitled copies, and risks
         merging reports whose titles differ in one word.
     title_review
         Similarity at or above which a pair that is neither clearly one report nor

@@ -16,6 +16,8 @@ FORMATS = (
     "wos_tab",
     "embase_csv",
     "scopus_csv",
+    "pubmed_csv",
+    "zotero_csv",
     "endnote_xml",
     "bibtex",
 )

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import csv
 import re
 
 from reviewflow.errors import ExportFormatError
+from reviewflow.formats.reference_csv import PUBMED_CSV_COLUMNS, ZOTERO_CSV_COLUMNS
 
 _RIS_START = re.compile(r"^TY  - ", re.MULTILINE)
 _MEDLINE_START = re.compile(r"^PMID- ", re.MULTILINE)
 _WOS_START = re.compile(r"^(?:FN |PT [A-Z]\s*$)", re.MULTILINE)
 _BIBTEX_ENTRY = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
-_SCOPUS_HEADER = ("source title", "eid", "link", "art. no.")
-_EMBASE_HEADER = ("author names", "open url link", "emtree", "embase")
+_SCOPUS_HEADER = frozenset({"eid", "source title", "art. no.", "author(s) id"})
+"""Columns only Scopus CSV exports have (lower-case)."""
+_EMBASE_HEADER = frozenset(
+    {
+        "author names",
+        "open url link",
+        "embase accession id",
+        "embase link",
+        "emtree medical index terms",
+    }
+)
+"""Columns only Embase CSV exports have (lower-case)."""
 
 
 def detect_format(text: str, path: str) -> str:
@@ -46,12 +58,24 @@ def detect_format(text: str, path: str) -> str:
         return "wos_tagged"
     if _BIBTEX_ENTRY.search(head):
         return "bibtex"
-    header = first_line.lower()
-    if "," in header and "title" in header:
-        if any(name in header for name in _EMBASE_HEADER):
+    columns = _csv_columns(first_line)
+    if "title" in columns:
+        if columns & _EMBASE_HEADER:
             return "embase_csv"
-        if any(name in header for name in _SCOPUS_HEADER) or "authors" in header:
+        if columns & _SCOPUS_HEADER:
             return "scopus_csv"
+        if columns >= PUBMED_CSV_COLUMNS:
+            return "pubmed_csv"
+        if columns >= ZOTERO_CSV_COLUMNS:
+            return "zotero_csv"
+        raise ExportFormatError(
+            path,
+            1,
+            f"is a CSV file whose columns ({_listed(columns)}) are not those of a PubMed, "
+            "Embase, Scopus or Zotero CSV export",
+            "export the search as RIS instead, or as CSV from one of those databases",
+            unit="line",
+        )
     raise ExportFormatError(
         path,
         1,
@@ -60,3 +84,16 @@ def detect_format(text: str, path: str) -> str:
         "BibTeX, or set 'format:' for this export in config.yaml",
         unit="line",
     )
+
+
+def _csv_columns(first_line: str) -> frozenset[str]:
+    """Lower-case column names of a CSV header line (empty if it is not one)."""
+    if "," not in first_line:
+        return frozenset()
+    names = next(csv.reader([first_line]), [])
+    return frozenset(name.strip().lstrip("\ufeff").lower() for name in names)
+
+
+def _listed(columns: frozenset[str], shown: int = 8) -> str:
+    names = sorted(columns)
+    return ", ".join(names[:shown]) + (", ..." if len(names) > shown else "")

@@ -101,6 +101,7 @@ FILES: dict[str, bytes] = {
         SCOPUS_HEADER + 'Smith J.,"A trial,2020,J Test,,2-s2.0-1\n'
     ).encode(),
     "csv_without_title_column.csv": b"Authors,Year,Source title,EID\nSmith J.,2020,J Test,2-s2.0-1\n",  # noqa: E501
+    "csv_unknown_columns.csv": b'"Title","Authors","Publication","DOI"\n"A trial","Smith J","J Test","10.1/x"\n',  # noqa: E501
     "wos_tagged_truncated.txt": (
         b"FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Smith, J\nTI A trial\nPY 2020\nER\n\n"  # noqa: E501
         b"PT J\nAU Lee, K\nTI Cut\n"
