@@ -55,6 +55,9 @@ PUBMED_FORMATS = frozenset({"medline", "pubmed_xml", "pubmed_csv"})
 
 MAX_FIELD_CHARS = 100_000
 """Longest field accepted: ten times the longest abstract PubMed allows."""
+FIELD_LIMITS = {"authors": 1_000_000}
+"""Fields allowed to be longer: a physics collaboration or a COVIDSurg-style paper lists
+several thousand authors (about 130,000 characters for 5,000 names)."""
 
 
 def read_export(path: str, format_name: str = "") -> tuple[str, list[dict[str, str]]]:
@@ -64,7 +67,8 @@ def read_export(path: str, format_name: str = "") -> tuple[str, list[dict[str, s
     ------
     ExportFormatError
         Missing, binary, badly encoded or malformed file; unknown format; no
-        records; a record without a title; a field longer than ``MAX_FIELD_CHARS``.
+        records; a record without a title; a field longer than ``MAX_FIELD_CHARS``
+        (``FIELD_LIMITS`` for authors).
     """
     try:
         data = io.read_bytes(path)
@@ -109,11 +113,12 @@ def _check_record(record: dict[str, str], path: str, number: int, format_name: s
             unit="record",
         )
     for name, value in record.items():
-        if len(value) > MAX_FIELD_CHARS:
+        limit = FIELD_LIMITS.get(name, MAX_FIELD_CHARS)
+        if len(value) > limit:
             raise ExportFormatError(
                 path,
                 number,
-                f"field '{name}' is {len(value):,} characters long (limit {MAX_FIELD_CHARS:,})",
+                f"field '{name}' is {len(value):,} characters long (limit {limit:,})",
                 "the export is damaged or not a bibliographic export; export it again",
                 unit="record",
             )

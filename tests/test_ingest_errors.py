@@ -67,3 +67,12 @@ def test_error_in_second_file_of_split_export_stops_ingest():
     good = str(Path(__file__).parent / "data" / "ingest" / "embase.ris")
     with pytest.raises(ExportFormatError, match=r"ris_truncated\.ris:line 7"):
         ingest_exports([good, str(BAD / "ris_truncated.ris")], ["", ""], "embase", "2021")
+
+
+def test_paper_with_thousands_of_authors_is_read(tmp_path):
+    """A collaboration paper's 6,000 authors (~150,000 characters) is a real record."""
+    authors = "".join(f"AU  - Investigator{number:05d}, A\n" for number in range(6000))
+    path = tmp_path / "collaboration.ris"
+    path.write_text(f"TY  - JOUR\nTI  - A global cohort study\n{authors}PY  - 2021\nER  - \n")
+    _, records = read_export(str(path))
+    assert records[0]["authors"].count(";") == 5999
