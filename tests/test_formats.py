@@ -233,6 +233,20 @@ SAMPLE_CASES = [
         },
     ),
     (
+        "eric.nbib",
+        "medline",
+        2,
+        0,
+        {
+            "accession": "EJ1301234",
+            "doi": "10.1080/19345747.2021.1234567",
+            "issn": "1934-5747",
+            "pages": "301-327",
+            "pmid": "",
+            "authors": "Okafor, N; Lindqvist, P",
+        },
+    ),
+    (
         "pubmed.csv",
         "pubmed_csv",
         2,

@@ -9,7 +9,7 @@ from reviewflow.errors import ExportFormatError
 from reviewflow.formats.reference_csv import PUBMED_CSV_COLUMNS, ZOTERO_CSV_COLUMNS
 
 _RIS_START = re.compile(r"^TY  - ", re.MULTILINE)
-_MEDLINE_START = re.compile(r"^PMID- ", re.MULTILINE)
+_MEDLINE_START = re.compile(r"^(?:PMID- |OWN - )", re.MULTILINE)
 _WOS_START = re.compile(r"^(?:FN |PT [A-Z]\s*$)", re.MULTILINE)
 _BIBTEX_ENTRY = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
 _SCOPUS_HEADER = frozenset({"eid", "source title", "art. no.", "author(s) id"})

@@ -1,4 +1,4 @@
-"""PubMed MEDLINE text exports (``.nbib``, "PubMed" format), read with ``Bio.Medline``.
+"""MEDLINE text exports (PubMed ``.nbib``, ERIC ``.nbib``), read with ``Bio.Medline``.
 
 Notes
 -----
@@ -18,15 +18,22 @@ from reviewflow.errors import ExportFormatError
 from reviewflow.normalise import RawRecord, as_list
 
 _START = re.compile(r"^PMID- ", re.MULTILINE)
-_BAD_LINE = re.compile(r"^(?!      |[A-Z][A-Z0-9 ]{3}- |\s*$).+", re.MULTILINE)
+_OWNER_START = re.compile(r"^OWN - ", re.MULTILINE)
+"""ERIC writes MEDLINE-format files whose records start with ``OWN - ERIC`` and have
+no PMID; PubMed's records start with ``PMID-`` and have ``OWN -`` second."""
+_BAD_LINE = re.compile(r"^(?!      |[A-Z][A-Z0-9 ]{3,4}- |\s*$).+", re.MULTILINE)
+"""A line that is no tag line (``TI  - ``, ERIC's five-letter ``ISSN - ``), continuation
+or blank line."""
 _DOI_SUFFIX = " [doi]"
 
 
 def _start_lines(text: str, path: str) -> list[int]:
+    start = _START if _START.search(text) else _OWNER_START
+    first_tag = "PMID- " if start is _START else "OWN - "
     lines: list[int] = []
     position = 0
     line = 1
-    for match in _START.finditer(text):
+    for match in start.finditer(text):
         line += text.count("\n", position, match.start())
         position = match.start()
         lines.append(line)
@@ -34,16 +41,16 @@ def _start_lines(text: str, path: str) -> list[int]:
         raise ExportFormatError(
             path,
             None,
-            "holds no MEDLINE records (no 'PMID- ' line)",
+            "holds no MEDLINE records (no 'PMID- ' or 'OWN - ' line)",
             "export from PubMed with 'Save' > Format: PubMed, or check the file",
         )
-    first = text[: text.find("PMID- ")]
+    first = text[: text.find(first_tag)]
     if first.strip():
         raise ExportFormatError(
             path,
             1,
-            "has text before the first MEDLINE record ('PMID- ' line)",
-            "remove the lines above the first 'PMID- ' line",
+            f"has text before the first MEDLINE record ('{first_tag}' line)",
+            f"remove the lines above the first '{first_tag}' line",
             unit="line",
         )
     return lines
@@ -52,7 +59,7 @@ def _start_lines(text: str, path: str) -> list[int]:
 def _doi(record: dict) -> list[str]:
     ids = as_list(record.get("AID")) + as_list(record.get("LID"))
     dois = [value[: -len(_DOI_SUFFIX)] for value in ids if value.endswith(_DOI_SUFFIX)]
-    return dois or [value for value in ids if value.startswith("10.")]
+    return dois or [value for value in ids if value.startswith("10.") or "doi.org/10." in value]
 
 
 def _authors(record: dict) -> list[str]:
@@ -79,8 +86,9 @@ def _raw_record(record: dict, line: int) -> RawRecord:
         "pages": record.get("PG", ""),
         "doi": _doi(record) or [record.get("SO", "")],
         "pmid": record.get("PMID", ""),
-        "accession": record.get("PMID", "").strip(),
-        "issn": as_list(record.get("IS")),
+        "accession": next(iter(as_list(record.get("PMID")) + as_list(record.get("OID"))), ""),
+        "issn": as_list(record.get("IS"))
+        + [value.replace("ISSN-", "") for value in as_list(record.get("ISSN"))],
         "language": as_list(record.get("LA")),
         "publication_type": as_list(record.get("PT")),
         "keywords": as_list(record.get("MH")) + as_list(record.get("OT")),
@@ -109,12 +117,13 @@ def parse_medline(text: str, path: str) -> list[RawRecord]:
             unit="line",
         )
     parsed = list(Medline.parse(io.StringIO(text)))
+    tag = "PMID- " if _START.search(text) else "OWN - "
     if len(parsed) != len(starts):
         raise ExportFormatError(
             path,
             None,
-            f"has {len(starts)} 'PMID- ' lines but {len(parsed)} records separated by blank lines",
-            "each record must start with 'PMID- ' after a blank line; export it again",
+            f"has {len(starts)} '{tag}' lines but {len(parsed)} records separated by blank lines",
+            f"each record must start with '{tag}' after a blank line; export it again",
         )
     if len(parsed) > 1 and "SO" not in parsed[-1] and all("SO" in r for r in parsed[:-1]):
         raise ExportFormatError(
