@@ -1,8 +1,15 @@
-"""Ingest speed: replicate each format's sample to 100,000 records and time reading it.
+"""Ingest speed: real exports replicated to 100,000 distinct records, per format.
 
-Run by hand: ``python benchmarks/ingest.py [--records 100000]``. Each format runs in
-its own process so its peak memory (max RSS) is its own. Prints records per second
-(decode + detect + parse + normalise + record IDs, one core) and peak memory.
+Run by hand: ``python benchmarks/ingest.py [--records 100000] [--runs 3]``. For each
+format the records of a real export from the shared corpus (``../shared/formats``;
+this repository's small samples in ``tests/data/ingest`` when the corpus is absent)
+are copied until there are ``--records`` of them. Every copy is made a distinct
+record: each run of five or more digits (PMIDs, accession numbers, DOIs, EIDs) and
+each BibTeX key gets the copy's number, so record IDs differ and nothing is "kept
+once". Each format runs in its own process, so peak memory (max RSS) is its own.
+Prints the median records per second of ``--runs`` runs of the whole of
+``ingest_exports`` (read, decode, detect, parse, normalise, check, record IDs, table)
+on one core, and the peak memory.
 """
 
 from __future__ import annotations
@@ -10,87 +17,128 @@ from __future__ import annotations
 import argparse
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "ingest"
+import pandas as pd
 
-SAMPLES = {
-    "ris": ("cochrane_central.ris", None, None),
-    "medline": ("pubmed.nbib", None, None),
-    "pubmed_xml": ("pubmed.xml", r"<PubmedArticleSet>\n", r"</PubmedArticleSet>"),
-    "wos_tagged": ("wos_tagged.txt", r"VR 1.0\n", r"EF\n"),
-    "wos_tab": ("wos_tab.txt", r"\n", None),
-    "scopus_csv": ("scopus.csv", r"\n", None),
-    "embase_csv": ("embase.csv", r"\n", None),
-    "endnote_xml": ("endnote.xml", r"<records>", r"</records>"),
-    "bibtex": ("scopus.bib", None, None),
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "tests" / "data" / "ingest"
+CORPUS = REPO.parent / "shared" / "formats"
+
+FILES = {
+    "ris": ("ris_ovid_medline_citesource_84.ris", "cochrane_central.ris"),
+    "medline": ("pubmed_nbib_reflib_cancer.nbib", "pubmed.nbib"),
+    "pubmed_xml": ("pubmed_xml_asreview_pubmed.xml", "pubmed.xml"),
+    "wos_tagged": ("wos_tagged_knh_public_health_r4001-4012.txt", "wos_tagged.txt"),
+    "wos_tab": ("wos_tab_wosfile_win_utf8.txt", "wos_tab.txt"),
+    "scopus_csv": ("scopus_csv_pfas_umbrella.csv", "scopus.csv"),
+    "embase_csv": ("embase_csv_asreview.csv", "embase.csv"),
+    "pubmed_csv": (None, "pubmed.csv"),
+    "zotero_csv": (None, "zotero.csv"),
+    "endnote_xml": ("endnote_xml_reflib_blue_light.xml", "endnote.xml"),
+    "bibtex": ("bibtex_scopus_pfas_umbrella.bib", "scopus.bib"),
 }
-"""Per format: sample file, end of its header and start of its footer (regex)."""
+"""Per format: the corpus export used, and the sample used without the corpus."""
+
+RECORD_PATTERNS = {
+    "ris": r"^TY  - .*?^ER  -[^\n]*\n",
+    "medline": r"^PMID- .*?(?:\n\s*\n|\Z)",
+    "pubmed_xml": r"<PubmedArticle>.*?</PubmedArticle>\s*",
+    "wos_tagged": r"^PT .*?^ER\s*\n",
+    "endnote_xml": r"<record>.*?</record>",
+    "bibtex": r"^@.*?(?=^@|\Z)",
+}
+"""Regular expressions that cut one record out of each text format (DOTALL)."""
+TABLE_FORMATS = {"wos_tab": "\t", "scopus_csv": ",", "embase_csv": ",", "pubmed_csv": ","}
+TABLE_FORMATS["zotero_csv"] = ","
+
+_LONG_NUMBER = re.compile(r"\d{5,}")
+_BIBTEX_KEY = re.compile(r"^(@\s*\w+\s*[{(]\s*)([^,\s]+)", re.MULTILINE)
+
+
+def source_file(format_name: str) -> Path:
+    """The corpus export of the format, or the repository's sample."""
+    corpus, sample = FILES[format_name]
+    if corpus and (CORPUS / corpus).is_file():
+        return CORPUS / corpus
+    return SAMPLES / sample
+
+
+def _distinct(text: str, copy: int) -> str:
+    """A copy of records whose long numbers and BibTeX keys carry the copy number."""
+    tag = f"{copy:06d}"
+    text = _LONG_NUMBER.sub(lambda found: found.group() + tag, text)
+    return _BIBTEX_KEY.sub(lambda found: found.group(1) + found.group(2) + tag, text)
 
 
 def replicate(format_name: str, target: int, folder: Path) -> tuple[Path, int]:
-    """Write the sample's records repeated until at least ``target`` records."""
-    from reviewflow.ingest import read_export
-
-    name, header_end, footer_start = SAMPLES[format_name]
-    text = (DATA / name).read_text(encoding="utf-8-sig")
-    per_copy = len(read_export(str(DATA / name))[1])
-    head = ""
-    tail = ""
-    if header_end:
-        match = re.search(header_end, text)
-        head, text = text[: match.end()], text[match.end() :]
-    if footer_start:
-        match = re.search(footer_start, text)
-        text, tail = text[: match.start()], text[match.start() :]
+    """Write ``target`` distinct records of the format; return the path and count."""
+    source = source_file(format_name)
+    text = source.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    path = folder / f"bench_{format_name}{source.suffix}"
+    if format_name in TABLE_FORMATS:
+        separator = TABLE_FORMATS[format_name]
+        header, body = text.split("\n", 1)
+        rows = len(pd.read_csv(source, sep=separator, dtype=str, quoting=0 if separator == "," else 3))
+        copies = -(-target // rows)
+        path.write_text(
+            header + "\n" + "".join(_distinct(body, copy) for copy in range(copies)),
+            encoding="utf-8",
+        )
+        return path, copies * rows
+    records = re.findall(RECORD_PATTERNS[format_name], text, re.DOTALL | re.MULTILINE)
+    head = text[: text.find(records[0])]
+    tail = text[text.rfind(records[-1]) + len(records[-1]) :]
+    block = "".join(records)
     if format_name == "medline":
-        text = text.strip() + "\n\n"
-    copies = -(-target // per_copy)
-    path = folder / f"bench_{format_name}{Path(name).suffix}"
-    path.write_text(head + text * copies + tail, encoding="utf-8")
-    return path, copies * per_copy
+        block = "\n\n".join(record.strip() for record in records) + "\n\n"
+    copies = -(-target // len(records))
+    body = "".join(_distinct(block, copy) for copy in range(copies))
+    path.write_text(head + body + tail, encoding="utf-8")
+    return path, copies * len(records)
 
 
-def run_one(format_name: str, target: int) -> None:
+def run_one(format_name: str, target: int, runs: int) -> None:
     from reviewflow.ingest import ingest_exports
 
+    timings = []
     with tempfile.TemporaryDirectory() as folder:
         path, expected = replicate(format_name, target, Path(folder))
-        started = time.perf_counter()
-        records = ingest_exports([str(path)], [format_name], "bench", "s1")
-        seconds = time.perf_counter() - started
+        for _ in range(runs):
+            started = time.perf_counter()
+            records = ingest_exports([str(path)], [""], "bench", "s1")
+            timings.append(time.perf_counter() - started)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # identical copies share record IDs and are kept once: count what was read
+    seconds = statistics.median(timings)
     print(
-        f"{format_name:12s} {expected:>8,d} records {seconds:7.2f} s "
-        f"{expected / seconds:>10,.0f} records/s  peak {peak_mb:7.0f} MB  ({len(records)} unique)"
+        f"{format_name:12s} {len(records):>8,d} records {seconds:6.2f} s "
+        f"{len(records) / seconds:>9,.0f} records/s  peak {peak_mb:6.0f} MB  "
+        f"(median of {runs}; {source_file(format_name).name})",
+        flush=True,
     )
+    if len(records) != expected:
+        print(f"  expected {expected:,} distinct records", flush=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--format", choices=sorted(SAMPLES))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--format", choices=sorted(FILES), action="append")
     arguments = parser.parse_args()
-    if arguments.format:
-        run_one(arguments.format, arguments.records)
+    formats = arguments.format or list(FILES)
+    if len(formats) == 1:
+        run_one(formats[0], arguments.records, arguments.runs)
         return
-    for format_name in SAMPLES:
-        subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--format",
-                format_name,
-                "--records",
-                str(arguments.records),
-            ],
-            check=True,
-        )
+    for format_name in formats:
+        command = [sys.executable, __file__, "--records", str(arguments.records)]
+        command += ["--runs", str(arguments.runs), "--format", format_name]
+        subprocess.run(command, check=True)
 
 
 if __name__ == "__main__":

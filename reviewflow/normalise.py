@@ -22,7 +22,8 @@ RawRecord = dict[str, RawValue]
 LIST_SEPARATOR = "; "
 """Authors, keywords, ISSNs and publication types are joined with this."""
 
-_SPACE = re.compile(r"\s+")
+_ODD_BLANKS = ("  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+"""ASCII whitespace other than a single space (with ``\\s``'s separators 0x1c-0x1f)."""
 _MARKUP = re.compile(
     r"</?(?:i|b|u|em|strong|sup|sub|sc|span|p|br|div|font|mml:[a-z]+|math|inf|scp|"
     r"italic|bold|underline|up|smallcaps)\b[^<>]{0,200}>",
@@ -36,7 +37,6 @@ _ISSN = re.compile(r"(?<![\dX-])(\d{4})-?(\d{3}[\dXx])(?![\dX])")
 _PAGE_RANGE = re.compile(r"^([A-Za-z]*)(\d+)\s*[-\u2010-\u2015]+\s*([A-Za-z]*)(\d+)$")
 _PAGE_PREFIX = re.compile(r"^(?:pp?\.?\s*)", re.IGNORECASE)
 _INITIALS_ONLY = re.compile(r"^(?:[A-Z][a-z]?\.?-?\s?){1,4}$")
-_NAME_SPLIT = re.compile(r"[\s.]+")
 
 
 def clean_text(value: RawValue) -> str:
@@ -56,7 +56,20 @@ def clean_text(value: RawValue) -> str:
         value = _MARKUP.sub("", value)
     if "&" in value:
         value = html.unescape(value)
-    return _SPACE.sub(" ", value).strip()
+    return collapse_spaces(value)
+
+
+def collapse_spaces(value: str) -> str:
+    """Runs of whitespace as one space, no leading or trailing space.
+
+    Notes
+    -----
+    ``str.split()`` splits on exactly the characters ``\\s`` matches; plain ASCII text
+    without doubled spaces, tabs or line breaks (most fields) only needs ``strip``.
+    """
+    if value.isascii() and not any(blank in value for blank in _ODD_BLANKS):
+        return value.strip()
+    return " ".join(value.split())
 
 
 def normalise_title(value: RawValue) -> str:
@@ -136,8 +149,7 @@ def normalise_author(name: str) -> str:
 
 def _initials(given: str) -> str:
     """``"John A."`` -> ``"JA"``; ``"J.-P."`` -> ``"JP"``; ``"JA"`` stays ``"JA"``."""
-    given = given.replace("-", " ")
-    parts = [part for part in _NAME_SPLIT.split(given) if part]
+    parts = given.replace("-", " ").replace(".", " ").split()
     if len(parts) == 1 and parts[0].isupper() and len(parts[0]) <= 4:
         return parts[0]
     return "".join(part[0].upper() for part in parts if part[0].isalpha())

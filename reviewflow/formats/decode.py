@@ -10,13 +10,19 @@ from __future__ import annotations
 import codecs
 import re
 
+import numpy as np
+
 from reviewflow.errors import ExportFormatError
 
 MAX_LINE_CHARS = 1_000_000
 """No real export has a line this long (a WoS tab-delimited row is < 100 kB)."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
-_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_NOT_CONTROL = bytes(range(256)).translate(None, bytes([*range(0x09), *range(0x0E, 0x20)]))
+"""Every byte but those controls: deleting them from UTF-8 or single-byte text leaves
+only control bytes (a fast test; the regex then finds where)."""
+_CP1252_UNDEFINED = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+"""The five bytes Windows-1252 leaves undefined."""
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -67,7 +73,8 @@ def decode_export(data: bytes, path: str) -> str:
     text = text.lstrip("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL.search(text)
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    control = _CONTROL.search(text) if utf16 or data.translate(None, _NOT_CONTROL) else None
     if control is not None:
         line = text.count("\n", 0, control.start()) + 1
         raise ExportFormatError(
@@ -77,8 +84,24 @@ def decode_export(data: bytes, path: str) -> str:
             "export the search results as RIS, MEDLINE or CSV text",
             unit="line",
         )
-    _check_line_lengths(text, path)
+    if utf16 or _longest_line_bytes(data) > MAX_LINE_CHARS:
+        _check_line_lengths(text, path)
     return text
+
+
+def _longest_line_bytes(data: bytes) -> int:
+    """Length in bytes of the longest line: an upper bound of its length in characters
+    in UTF-8 and single-byte encodings (not UTF-16, whose characters may hold 0x0A).
+
+    Counting in the raw bytes with numpy avoids splitting a large export into a list
+    of lines; only a file with a line this long in bytes is checked character by
+    character.
+    """
+    if len(data) <= MAX_LINE_CHARS:
+        return len(data)
+    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    edges = np.concatenate(([-1], breaks, [len(data)]))
+    return int(np.diff(edges).max()) - 1
 
 
 def _decode_8bit(data: bytes, path: str) -> str:
@@ -95,7 +118,8 @@ def _decode_8bit(data: bytes, path: str) -> str:
                 "re-export the file as UTF-8",
                 unit="line",
             ) from None
-    undefined = next((index for index, byte in enumerate(data) if byte in _CP1252_UNDEFINED), None)
+    found = _CP1252_UNDEFINED.search(data)
+    undefined = found.start() if found else None
     if undefined is not None:
         raise ExportFormatError(
             path,

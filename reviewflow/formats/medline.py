@@ -17,25 +17,32 @@ from Bio import Medline
 from reviewflow.errors import ExportFormatError
 from reviewflow.normalise import RawRecord, as_list
 
-_START = re.compile(r"^PMID- ", re.MULTILINE)
-_OWNER_START = re.compile(r"^OWN - ", re.MULTILINE)
-"""ERIC writes MEDLINE-format files whose records start with ``OWN - ERIC`` and have
-no PMID; PubMed's records start with ``PMID-`` and have ``OWN -`` second."""
-_BAD_LINE = re.compile(r"^(?!      |[A-Z][A-Z0-9 ]{3,4}- |\s*$).+", re.MULTILINE)
-"""A line that is no tag line (``TI  - ``, ERIC's five-letter ``ISSN - ``), continuation
-or blank line."""
+_FIRST_TAGS = ("PMID- ", "OWN - ")
+"""The tag a record starts with. ERIC writes MEDLINE-format files whose records start
+with ``OWN - ERIC`` and have no PMID; PubMed's start with ``PMID-``, ``OWN -`` second."""
+_BAD_LINE = re.compile(r"\n(?!      |[A-Z][A-Z0-9 ]{3,4}- |[^\S\n]*(?:\n|\Z))[^\n]*")
+"""A line (after its line break) that is no tag line (``TI  - ``, ERIC's five-letter
+``ISSN - ``), continuation or blank line. Anchoring on the line break, not ``^``, lets
+the regex engine jump from line break to line break."""
 _DOI_SUFFIX = " [doi]"
 
 
+def _first_tag(text: str) -> str:
+    """``PMID- `` in a PubMed file, ``OWN - `` in ERIC's (which has no PMIDs)."""
+    pubmed = text.startswith(_FIRST_TAGS[0]) or "\n" + _FIRST_TAGS[0] in text
+    return _FIRST_TAGS[0] if pubmed else _FIRST_TAGS[1]
+
+
 def _start_lines(text: str, path: str) -> list[int]:
-    start = _START if _START.search(text) else _OWNER_START
-    first_tag = "PMID- " if start is _START else "OWN - "
+    first_tag = _first_tag(text)
+    starts = [0] if text.startswith(first_tag) else []
+    starts += [found.start() + 1 for found in re.finditer("\n" + re.escape(first_tag), text)]
     lines: list[int] = []
     position = 0
     line = 1
-    for match in start.finditer(text):
-        line += text.count("\n", position, match.start())
-        position = match.start()
+    for start in starts:
+        line += text.count("\n", position, start)
+        position = start
         lines.append(line)
     if not lines:
         raise ExportFormatError(
@@ -111,13 +118,14 @@ def parse_medline(text: str, path: str) -> list[RawRecord]:
     if bad is not None:
         raise ExportFormatError(
             path,
-            text.count("\n", 0, bad.start()) + 1,
-            f"line is neither a MEDLINE tag ('XXXX- ') nor a continuation: {bad.group()[:40]!r}",
+            text.count("\n", 0, bad.start()) + 2,
+            "line is neither a MEDLINE tag ('XXXX- ') nor a continuation: "
+            f"{bad.group()[1:41]!r}",
             "the file is damaged or not a MEDLINE export; export it again",
             unit="line",
         )
     parsed = list(Medline.parse(io.StringIO(text)))
-    tag = "PMID- " if _START.search(text) else "OWN - "
+    tag = _first_tag(text)
     if len(parsed) != len(starts):
         raise ExportFormatError(
             path,

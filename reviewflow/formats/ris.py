@@ -11,33 +11,11 @@ from __future__ import annotations
 
 import re
 
-import rispy
-
 from reviewflow.errors import ExportFormatError
-from reviewflow.formats.tagged import record_start_lines
+from reviewflow.formats.tagged import record_start_lines, tag_keeping_parser
 from reviewflow.normalise import RawRecord, as_list
 
 Tags = dict[str, list[str]]
-
-
-class _SameName(dict):
-    """rispy mapping that keeps every tag under its own name."""
-
-    def __missing__(self, key: str) -> str:
-        return key
-
-
-class _EveryTag:
-    """rispy list-tag set that treats every tag as repeatable."""
-
-    def __contains__(self, tag: object) -> bool:
-        return True
-
-
-class _TagParser(rispy.RisParser):
-    DEFAULT_MAPPING = _SameName()
-    DEFAULT_LIST_TAGS = _EveryTag()  # type: ignore[assignment]
-    DEFAULT_DELIMITER_MAPPING: dict = {}  # noqa: RUF012
 
 
 BASE_MAP: dict[str, tuple[str, ...]] = {
@@ -124,9 +102,11 @@ def detect_vendor(text: str) -> str:
 
 def _first(tags: Tags, names: tuple[str, ...]) -> list[str]:
     for name in names:
-        values = [value for value in tags.get(name, ()) if value]
+        values = tags.get(name)
         if values:
-            return values
+            kept = [value for value in values if value]
+            if kept:
+                return kept
     return []
 
 
@@ -174,11 +154,14 @@ def _accession_and_pmid(tags: Tags, vendor: str) -> tuple[str, str]:
     return accession, pmid
 
 
+FIELD_MAPS = {vendor: {**BASE_MAP, **changes} for vendor, changes in VENDOR_MAPS.items()}
+"""Per vendor, field -> tags: ``BASE_MAP`` with the vendor's own changes."""
+
+
 def _record_from_tags(tags: Tags, vendor: str, line: int) -> RawRecord:
-    fields = {**BASE_MAP, **VENDOR_MAPS[vendor]}
-    record: RawRecord = {
-        name: _first(tags, fields[name]) for name in fields if name not in ("pmid",)
-    }
+    fields = FIELD_MAPS[vendor]
+    record: RawRecord = {name: _first(tags, names) for name, names in fields.items()}
+    record.pop("pmid", None)
     joined = ("title", "abstract", "journal", "journal_abbrev", "volume", "issue", "year")
     for name in joined:
         record[name] = " ".join(as_list(record.get(name)))
@@ -214,7 +197,7 @@ def parse_ris(text: str, path: str) -> list[RawRecord]:
         A truncated record (no ``ER``), an ``ER`` without ``TY``, or no records.
     """
     starts = record_start_lines(text, path, "TY  -", "ER  -", "RIS")
-    entries = _TagParser().parse(text)
+    entries = tag_keeping_parser(text).parse(text)
     if len(entries) != len(starts):
         raise ExportFormatError(
             path,

@@ -11,27 +11,11 @@ import csv
 import io
 
 import pandas as pd
-import rispy
 
 from reviewflow.errors import ExportFormatError
 from reviewflow.formats.csv_exports import check_formula_cells
-from reviewflow.formats.tagged import record_start_lines
+from reviewflow.formats.tagged import record_start_lines, tag_keeping_parser
 from reviewflow.normalise import RawRecord, as_list
-
-
-class _SameName(dict):
-    def __missing__(self, key: str) -> str:
-        return key
-
-
-class _EveryTag:
-    def __contains__(self, tag: object) -> bool:
-        return True
-
-
-class _WosParser(rispy.WokParser):
-    DEFAULT_MAPPING = _SameName()
-    DEFAULT_LIST_TAGS = _EveryTag()  # type: ignore[assignment]
 
 
 def _split(values: list[str], separator: str = ";") -> list[str]:
@@ -80,7 +64,7 @@ def parse_wos_tagged(text: str, path: str) -> list[RawRecord]:
         A record without ``ER`` (truncated), ``ER`` without ``PT``, or no records.
     """
     starts = record_start_lines(text, path, "PT", "ER", "Web of Science")
-    entries = _WosParser().parse(text)
+    entries = tag_keeping_parser(text, wos=True).parse(text)
     if len(entries) != len(starts):
         raise ExportFormatError(
             path,
