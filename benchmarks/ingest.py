@@ -15,6 +15,8 @@ on one core, and the peak memory.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import re
 import resource
 import statistics
@@ -59,6 +61,17 @@ TABLE_FORMATS["zotero_csv"] = ","
 
 _LONG_NUMBER = re.compile(r"\d{5,}")
 _BIBTEX_KEY = re.compile(r"^(@\s*\w+\s*[{(]\s*)([^,\s]+)", re.MULTILINE)
+TITLE_STARTS = {
+    "ris": r"^(?:TI|T1)  - ",
+    "medline": r"^TI  - ",
+    "wos_tagged": r"^TI ",
+    "pubmed_xml": r"<ArticleTitle[^>]*>",
+    "endnote_xml": r"<titles><title>(?:<style[^>]*>)?",
+    "bibtex": r"^\s*title\s*=\s*[{\"]",
+}
+"""Where each text format's title starts: copies get their number in the title too,
+so records without identifiers also differ (as the records of a real search do)."""
+TITLE_COLUMNS = {"wos_tab": "TI"}
 
 
 def source_file(format_name: str) -> Path:
@@ -69,10 +82,12 @@ def source_file(format_name: str) -> Path:
     return SAMPLES / sample
 
 
-def _distinct(text: str, copy: int) -> str:
-    """A copy of records whose long numbers and BibTeX keys carry the copy number."""
+def _distinct(text: str, copy: int, title: re.Pattern[str] | None = None) -> str:
+    """A copy of records whose long numbers, BibTeX keys and titles carry the copy number."""
     tag = f"{copy:06d}"
     text = _LONG_NUMBER.sub(lambda found: found.group() + tag, text)
+    if title is not None:
+        text = title.sub(lambda found: f"{found.group()}{copy} ", text)
     return _BIBTEX_KEY.sub(lambda found: found.group(1) + found.group(2) + tag, text)
 
 
@@ -83,14 +98,21 @@ def replicate(format_name: str, target: int, folder: Path) -> tuple[Path, int]:
     path = folder / f"bench_{format_name}{source.suffix}"
     if format_name in TABLE_FORMATS:
         separator = TABLE_FORMATS[format_name]
-        header, body = text.split("\n", 1)
-        rows = len(pd.read_csv(source, sep=separator, dtype=str, quoting=0 if separator == "," else 3))
-        copies = -(-target // rows)
-        path.write_text(
-            header + "\n" + "".join(_distinct(body, copy) for copy in range(copies)),
-            encoding="utf-8",
+        quoting = csv.QUOTE_MINIMAL if separator == "," else csv.QUOTE_NONE
+        rows = pd.read_csv(
+            io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, quoting=quoting
         )
-        return path, copies * rows
+        title = TITLE_COLUMNS.get(format_name) or next(
+            name for name in rows.columns if name.strip().lower() == "title"
+        )
+        copies = -(-target // len(rows))
+        with path.open("w", encoding="utf-8") as out:
+            out.write(text.split("\n", 1)[0] + "\n")
+            for copy in range(copies):
+                numbered = rows.assign(**{title: f"{copy} " + rows[title]})
+                body = numbered.to_csv(sep=separator, header=False, index=False, quoting=quoting)
+                out.write(_distinct(body, copy))
+        return path, copies * len(rows)
     records = re.findall(RECORD_PATTERNS[format_name], text, re.DOTALL | re.MULTILINE)
     head = text[: text.find(records[0])]
     tail = text[text.rfind(records[-1]) + len(records[-1]) :]
@@ -98,7 +120,8 @@ def replicate(format_name: str, target: int, folder: Path) -> tuple[Path, int]:
     if format_name == "medline":
         block = "\n\n".join(record.strip() for record in records) + "\n\n"
     copies = -(-target // len(records))
-    body = "".join(_distinct(block, copy) for copy in range(copies))
+    title = re.compile(TITLE_STARTS[format_name], re.MULTILINE | re.IGNORECASE)
+    body = "".join(_distinct(block, copy, title) for copy in range(copies))
     path.write_text(head + body + tail, encoding="utf-8")
     return path, copies * len(records)
 

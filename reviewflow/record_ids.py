@@ -46,7 +46,7 @@ def assign_record_ids(
     as a duplicate), one shared by different records gets ``-2``, ``-3``, ….
     """
     ids: list[str] = []
-    seen: dict[str, list[tuple[str, ...]]] = {}
+    seen: dict[str, dict[tuple[tuple[str, str], ...], int]] = {}
     for record, from_pubmed in zip(records, pubmed_source, strict=True):
         native = native_id(source, record["accession"], record["pmid"], from_pubmed)
         if native:
@@ -54,11 +54,7 @@ def assign_record_ids(
             continue
         base = f"{source}:h{content_hash(record['title'], record['year'], record['authors'])}"
         fingerprint = tuple(sorted(record.items()))
-        variants = seen.setdefault(base, [])
-        if fingerprint in variants:
-            position = variants.index(fingerprint)
-        else:
-            variants.append(fingerprint)
-            position = len(variants) - 1
+        variants = seen.setdefault(base, {})
+        position = variants.setdefault(fingerprint, len(variants))
         ids.append(base if position == 0 else f"{base}-{position + 1}")
     return ids

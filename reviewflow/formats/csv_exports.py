@@ -9,8 +9,10 @@ with, and is refused with its record number.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+from collections.abc import Iterable
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
@@ -92,9 +94,29 @@ def check_formula_cells(rows: pd.DataFrame, path: str) -> None:
             )
 
 
-def _read_csv(text: str, path: str, required: str) -> pd.DataFrame:
+def wanted_columns(text: str, aliases: Iterable[str]) -> list[str]:
+    """The header's names (as written) of the columns whose lower-case name is wanted.
+
+    Reading only these lets pandas skip the rest: a Scopus export's references and
+    affiliations are most of its bytes, and reviewflow never uses them.
+    """
+    header = next(csv.reader([text.split("\n", 1)[0]]), [])
+    wanted = {alias.lower() for alias in aliases}
+    return [name for name in header if name.strip().lstrip("\ufeff").lower() in wanted]
+
+
+def _read_csv(
+    text: str, path: str, required: str, columns: dict[str, tuple[str, ...]]
+) -> pd.DataFrame:
+    aliases = [alias for names in columns.values() for alias in names]
     try:
-        rows = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[])
+        rows = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            usecols=wanted_columns(text, [*aliases, required]),
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise ExportFormatError(
             path, None, f"is not a well-formed CSV file ({error})", "export it again as CSV"
@@ -135,7 +157,7 @@ def _split_keywords(values: list[str]) -> list[str]:
 
 def parse_scopus_csv(text: str, path: str) -> list[RawRecord]:
     """Records of a Scopus CSV export, in file order."""
-    rows = _read_csv(text, path, "title")
+    rows = _read_csv(text, path, "title", SCOPUS_COLUMNS)
     records = []
     for number, row in enumerate(rows.to_dict("records"), start=1):
         start = _column(row, SCOPUS_COLUMNS["page_start"])
@@ -173,7 +195,7 @@ def _open_url(link: str) -> dict[str, str]:
 
 def parse_embase_csv(text: str, path: str) -> list[RawRecord]:
     """Records of an Embase CSV export, in file order."""
-    rows = _read_csv(text, path, "title")
+    rows = _read_csv(text, path, "title", EMBASE_COLUMNS)
     records = []
     for number, row in enumerate(rows.to_dict("records"), start=1):
         fields = {name: _column(row, aliases) for name, aliases in EMBASE_COLUMNS.items()}

@@ -119,8 +119,7 @@ def parse_medline(text: str, path: str) -> list[RawRecord]:
         raise ExportFormatError(
             path,
             text.count("\n", 0, bad.start()) + 2,
-            "line is neither a MEDLINE tag ('XXXX- ') nor a continuation: "
-            f"{bad.group()[1:41]!r}",
+            f"line is neither a MEDLINE tag ('XXXX- ') nor a continuation: {bad.group()[1:41]!r}",
             "the file is damaged or not a MEDLINE export; export it again",
             unit="line",
         )
