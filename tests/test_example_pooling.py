@@ -84,7 +84,7 @@ def test_every_configured_analysis_is_checked():
 @pytest.mark.parametrize("key", [key for key, spec in ANALYSES.items() if spec["measure"] != "HR"])
 def test_effect_sizes_match_escalc(results, metafor, key):
     # hazard ratios: R is given our yi/vi (the CI arithmetic is checked against R in
-    # test_pooling_metafor.py)
+    # test_effects.py)
     expected = metafor[key]["escalc"][r_measure(key)]
     effects = results[key].effects
     np.testing.assert_allclose(effects["yi"], as_float(expected["yi"]), rtol=RTOL, atol=ATOL)
