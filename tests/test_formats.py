@@ -377,3 +377,61 @@ def test_corpus_export_matches_expected(name):
         want = {key: checked[key] for key in got}
         want["title"] = " ".join(want["title"].split())
         assert got == want, f"record {checked['index']}"
+
+
+# quirk, BibTeX entries, field -> expected value of the first record
+BIBTEX_CASES = [
+    (
+        "accents in braces",
+        r"author={M{\"u}ller, J. and Garc{\'\i}a, M.}",
+        {"authors": "Müller, J; García, M"},
+    ),
+    (
+        "escaped ampersand and percent",
+        r"title={PD-1 \& CTLA-4 in 50\% of cases}",
+        {"title": "PD-1 & CTLA-4 in 50% of cases"},
+    ),
+    (
+        "unescaped percent is text",
+        r"abstract={Survival rose by 50% in arm A & B}",
+        {"abstract": "Survival rose by 50% in arm A & B"},
+    ),
+    ("inline math", r"title={Role of $\alpha$-cells}", {"title": "Role of α-cells"}),
+    (
+        "protected capitals",
+        r"title={Effects of {PD-1} blockade}",
+        {"title": "Effects of PD-1 blockade"},
+    ),
+    (
+        "url keeps its query",
+        r"url={https://x.org/r?eid=2-s2.0-1&doi=10.1%2fa&p=40}",
+        {"accession": "2-s2.0-1", "url": "https://x.org/r?eid=2-s2.0-1&doi=10.1%2fa&p=40"},
+    ),
+    ("repeated field keeps the first", "title={First},\ntitle={Second}", {"title": "First"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "fields", "expected"), BIBTEX_CASES, ids=[c[0] for c in BIBTEX_CASES]
+)
+def test_bibtex_field_quirks(case, fields, expected, tmp_path):
+    path = tmp_path / "export.bib"
+    path.write_text(
+        f"@ARTICLE{{Key1,\n{fields},\nyear={{2020}},\ntitle={{Fallback}}\n}}\n", encoding="utf-8"
+    )
+    _, records = read_export(str(path), "bibtex")
+    assert {name: records[0][name] for name in expected} == expected
+
+
+def test_bibtex_entries_sharing_a_key_are_both_read(tmp_path):
+    path = tmp_path / "export.bib"
+    entry = "@ARTICLE{{Gao2021,\ntitle={{{title}}},\njournal=jco,\nyear={{2021}}\n}}\n\n"
+    text = (
+        '@string{jco = "J Clin Oncol"}\n\n' + entry.format(title="One") + entry.format(title="Two")
+    )
+    path.write_text(text, encoding="utf-8")
+    _, records = read_export(str(path), "bibtex")
+    assert [(r["title"], r["journal"]) for r in records] == [
+        ("One", "J Clin Oncol"),
+        ("Two", "J Clin Oncol"),
+    ]
