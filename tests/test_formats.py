@@ -408,6 +408,11 @@ BIBTEX_CASES = [
         {"accession": "2-s2.0-1", "url": "https://x.org/r?eid=2-s2.0-1&doi=10.1%2fa&p=40"},
     ),
     ("repeated field keeps the first", "title={First},\ntitle={Second}", {"title": "First"}),
+    (
+        "Zotero's comparison signs",
+        r"abstract={risk fell (p \textless 0.001) in dogs \textgreater= 8 years}",
+        {"abstract": "risk fell (p <0.001) in dogs >= 8 years"},
+    ),
 ]
 
 

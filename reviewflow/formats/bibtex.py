@@ -16,7 +16,8 @@ import unicodedata
 import bibtexparser
 from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, String
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.macrospec import LatexContextDb
 
 from reviewflow.errors import ExportFormatError
 from reviewflow.normalise import RawRecord
@@ -32,7 +33,19 @@ the BibTeX grammar (and bibtexparser) rejects; it is read as ``funding_text_1``.
 _TEX_SPECIAL = re.compile(r"(?<!\\)([%&#])")
 """Characters exports leave unescaped in text that LaTeX would read as commands
 (``%`` starts a comment): escaped before decoding so they stay text."""
-_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+_TEXT_SYMBOLS = {"textless": "<", "textgreater": ">", "textbar": "|"}
+"""Text-mode symbols pylatexenc does not know and would drop: Zotero writes
+``p \\textless 0.001`` for "p < 0.001"."""
+
+
+def _latex_context() -> LatexContextDb:
+    context = get_default_latex_context_db()
+    symbols = [MacroTextSpec(name, text) for name, text in _TEXT_SYMBOLS.items()]
+    context.add_context_category("reviewflow-text-symbols", macros=symbols, prepend=True)
+    return context
+
+
+_LATEX = LatexNodes2Text(latex_context=_latex_context(), math_mode="text", strict_latex_spaces=True)
 
 
 def _to_unicode(value: str) -> str:
