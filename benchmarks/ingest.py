@@ -155,7 +155,7 @@ def library_seconds(format_name: str, path: Path) -> float:
             if element.tag in ("PubmedArticle", "record"):
                 element.clear()
     elif format_name == "bibtex":
-        bibtexparser.loads(text)
+        bibtexparser.parse_string(text)
     return time.perf_counter() - started
 
 
